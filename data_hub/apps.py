@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DataHubConfig(AppConfig):
+    name = "data_hub"
+    verbose_name = "Data hub"

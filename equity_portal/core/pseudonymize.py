@@ -1,0 +1,31 @@
+"""Per-organization pseudonymization of patient identifiers (DESIGN §3).
+
+The key is derived, never stored: HKDF-SHA256 over the server's PSEUDONYMIZATION_SECRET with the
+organization's random salt. The same identifier in the same organization always maps to the same
+pseudonym (so rows can be joined over time); across organizations the pseudonyms differ.
+"""
+
+import hashlib
+import hmac
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+
+from .models import Organization
+
+
+def organization_key(organization: Organization) -> bytes:
+    if not organization.pseudonym_salt:
+        raise ValueError("organization has no pseudonym salt; save it first")
+    return HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=bytes.fromhex(organization.pseudonym_salt),
+        info=b"equity-portal patient pseudonym v1",
+    ).derive(settings.PSEUDONYMIZATION_SECRET.encode())
+
+
+def pseudonymize(identifier: str, key: bytes) -> str:
+    """HMAC-SHA256 of one identifier, hex. Hash each distinct identifier once, not every row."""
+    return hmac.new(key, identifier.strip().encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,23 @@
+from django import template
+
+from ..roles import role_can
+
+register = template.Library()
+
+
+@register.filter
+def can(membership, capability: str) -> bool:
+    """`{% if membership|can:"manage_data" %}`: the same matrix the views enforce."""
+    return membership is not None and membership.is_active and role_can(membership.role, capability)
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (for pagination links)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from equity_portal.core import views as core_views
+
+# Step apps are included by dotted path so the core never imports them (import-linter).
+org_patterns = [
+    path("", include("equity_portal.core.urls")),
+    path("commit/", include("commitments.urls")),
+    path("learn/", include("learning.urls")),
+    path("data/", include("data_hub.urls")),
+]
+
+urlpatterns = [
+    path("", core_views.start, name="start"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("invitations/<str:token>/", core_views.invitation_accept, name="invitation_accept"),
+    path("o/<slug:org_slug>/", include(org_patterns)),
+    path("admin/", admin.site.urls),
+]
+
