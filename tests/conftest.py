@@ -1,0 +1,111 @@
+"""Shared fixtures: three-party organizations (alice's org, bob in it with another role,
+charlie outside), logged-in clients per role, scope handling, Celery mode, browser launch."""
+
+import os
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from equity_portal.celery import app as celery_app
+from equity_portal.core.roles import Role
+from tests.factories import MembershipFactory, OrganizationFactory
+
+ROLES = [r.value for r in Role]
+
+
+@pytest.fixture(autouse=True)
+def _scopes_disabled_in_test_code():
+    """Test bodies and factories work across organizations. Requests still run in the scope the
+    OrganizationMiddleware sets afresh, so this cannot hide a view that forgets its scope."""
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _celery_mode(request, settings):
+    """In-process Celery for plain tests; a real worker only for tests marked `services`."""
+    eager = request.node.get_closest_marker("services") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    settings.CELERY_TASK_ALWAYS_EAGER = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(name="Alice Health", slug="alice")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(name="Charlie Clinics", slug="charlie")
+
+
+@pytest.fixture
+def make_member(db):
+    def make(organization, role=Role.CHAMPION, **kwargs):
+        return MembershipFactory(organization=organization, role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def member_client(make_member):
+    """`member_client(org, "analyst")` -> a Client logged in as a new member with that role.
+    The membership is available as `client.membership`."""
+
+    def make(organization, role=Role.CHAMPION):
+        membership = make_member(organization, role)
+        client = Client()
+        client.force_login(membership.user)
+        client.membership = membership
+        client.user = membership.user
+        return client
+
+    return make
+
+
+@pytest.fixture
+def admin_client_org(member_client, org):
+    return member_client(org, Role.ADMIN)
+
+
+@pytest.fixture
+def outsider_client(member_client, other_org):
+    """A member of another organization (charlie)."""
+    return member_client(other_org, Role.ADMIN)
+
+
+# Browser tests (pytest -m browser): Debian's Chromium, never a downloaded browser.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    # live_server runs Django in a thread next to Playwright's event loop.
+    if any(item.get_closest_marker("browser") for item in items):
+        os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
