@@ -1,0 +1,110 @@
+"""equity_stats: the one place that computes rates, intervals, disparities, suppression,
+run and control charts, and data-quality figures (DESIGN §5, issue 4).
+
+Pure numpy/pandas: no Django, no project code. Every formula below is the product's
+contract; change one and bump METHOD_VERSION (stored with results as provenance).
+
+z = 1.959963984540054 (95%). Group j: denominator n_j, numerator x_j, rate p_j = x_j / n_j.
+
+1. Rate interval: Wilson score interval, clipped to [0, 1]:
+       centre = (x + z^2/2) / (n + z^2),  half = z / (n + z^2) * sqrt(x (n - x) / n + z^2/4).
+2. Adverse rate: a_j = 1 - p_j for higher-is-better measures (adverse count c_j = n_j - x_j),
+   a_j = p_j (c_j = x_j) for lower-is-better. Every disparity statistic uses adverse rates,
+   so a positive difference or a ratio above 1 always means the group fares worse.
+3. Groups compared: every group except Unknown and Declined (shown, never compared).
+4. Reference group per table: largest denominator among compared groups (default), best
+   (lowest adverse) rate, the pooled rate of all compared groups, or a named group.
+   Suppressed cells are never the reference nor part of the pooled rate.
+5. Difference d_j = a_j - a_ref with Newcombe's hybrid score interval (1998, method 10)
+   from the Wilson intervals (l, u) of the adverse rates:
+       L = d - sqrt((a_j - l_j)^2 + (u_ref - a_ref)^2),
+       U = d + sqrt((u_j - a_j)^2 + (a_ref - l_ref)^2).
+6. Ratio a_j / a_ref with the Katz log interval
+       exp(ln RR -+ z sqrt(1/c_j - 1/n_j + 1/c_ref - 1/n_ref)),
+   empty (undefined) when either adverse count is 0.
+7. Significant when the difference interval excludes 0. Excess adverse events
+   (a_j - a_ref) * n_j: how many fewer adverse outcomes group j would have at a_ref.
+8. Summary measures per table over the compared groups whose cells are not suppressed,
+   with w_j = n_j / sum(n), mu = sum(w_j a_j), r_j = a_j / mu:
+   range difference max(a) - min(a); range ratio max(a) / min(a) (empty if min is 0);
+   index of disparity 100 * mean over non-reference groups of |a_j - a_ref| / a_ref;
+   between-group variance sum(w_j (a_j - mu)^2); Theil index sum(w_j r_j ln r_j) (a zero
+   rate contributes 0); mean log deviation sum(w_j (-ln r_j)) (empty if any a_j is 0).
+   Fewer than two groups: empty.
+9. Suppression with threshold k (default 11, never below 11). Primary: n < k, or
+   1 <= x <= k-1, or 1 <= n - x <= k-1. Complementary: within one table, when exactly one
+   cell is primarily suppressed, the unsuppressed cell with the smallest denominator is
+   suppressed too (ties: smaller numerator, then group name). Unknown and Declined are
+   cells like any other. A suppressed cell keeps its existence and group name; no number
+   derived from it leaves the server.
+10. Run chart: centre = median of the points (or of a baseline span); points on the centre
+    are ignored; the longest run signals when > round(log2(n_useful) + 3); crossings signal
+    when < the 5th percentile of Binomial(n_useful - 1, 0.5) (Anhoej rules, as qicharts2).
+11. p-chart: p-bar = sum(x) / sum(n) over the baseline; limits
+    p-bar -+ 3 sqrt(p-bar (1 - p-bar) / n_i) clipped to [0, 1]; a point strictly outside
+    signals; the runs analysis uses p-bar as centre.
+12. Data quality: percent known / Unknown / Declined per dimension, site and period.
+"""
+
+from .constants import (
+    DECLINED,
+    DEFAULT_K,
+    DEFAULT_TABLE_KEYS,
+    DIRECTIONS,
+    HIGHER_IS_BETTER,
+    LOWER_IS_BETTER,
+    METHOD_VERSION,
+    MIN_K,
+    NOT_COMPARED,
+    POOLED,
+    REF_BEST,
+    REF_LARGEST,
+    REF_NAMED,
+    REF_POOLED,
+    REFERENCE_RULES,
+    UNKNOWN,
+    Z,
+)
+from .disparity import STRATIFY_COLUMNS, SUMMARY_COLUMNS, stratify, summary_measures
+from .quality import category_distribution, data_quality
+from .rates import katz_ratio, newcombe_difference, wilson_interval
+from .spc import PChart, RunChart, crossings_limit, longest_run_limit, p_chart, run_chart
+from .suppression import flag_implausible, primary_suppression, suppression_mask
+
+__all__ = [
+    "DECLINED",
+    "DEFAULT_K",
+    "DEFAULT_TABLE_KEYS",
+    "DIRECTIONS",
+    "HIGHER_IS_BETTER",
+    "LOWER_IS_BETTER",
+    "METHOD_VERSION",
+    "MIN_K",
+    "NOT_COMPARED",
+    "POOLED",
+    "REF_BEST",
+    "REF_LARGEST",
+    "REF_NAMED",
+    "REF_POOLED",
+    "REFERENCE_RULES",
+    "STRATIFY_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "UNKNOWN",
+    "Z",
+    "PChart",
+    "RunChart",
+    "category_distribution",
+    "crossings_limit",
+    "data_quality",
+    "flag_implausible",
+    "katz_ratio",
+    "longest_run_limit",
+    "newcombe_difference",
+    "p_chart",
+    "primary_suppression",
+    "run_chart",
+    "stratify",
+    "summary_measures",
+    "suppression_mask",
+    "wilson_interval",
+]
