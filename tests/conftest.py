@@ -34,6 +34,12 @@ def _celery_mode(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness costs ~0.2 s per factory user; tests check logic, not cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
 
@@ -103,6 +109,14 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+def pytest_configure(config):
+    # whitenoise warns once per test client when `collectstatic` has not run; tests serve no
+    # static files, so the warning is noise.
+    config.addinivalue_line(
+        "filterwarnings", "ignore:No directory at:UserWarning:django.core.handlers.base"
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -53,7 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "equity_portal.core.middleware.OrganizationMiddleware",
+    "equity_portal.core.tenancy.OrganizationMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
