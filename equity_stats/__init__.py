@@ -1,7 +1,7 @@
 """equity_stats: the one place that computes rates, intervals, disparities, suppression,
 run and control charts, and data-quality figures (DESIGN §5, issue 4).
 
-Pure numpy/pandas: no Django, no project code. Every formula below is the product's
+Pure numpy/pandas: no web framework, no project code. Every formula below is the product's
 contract; change one and bump METHOD_VERSION (stored with results as provenance).
 
 z = 1.959963984540054 (95%). Group j: denominator n_j, numerator x_j, rate p_j = x_j / n_j.
