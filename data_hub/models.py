@@ -1,0 +1,288 @@
+"""Data hub: measure definitions, uploaded extracts, column mappings, value maps, and the
+stratified counts every results page, disparity table and export reads (DESIGN §4).
+
+`StratifiedCount` is the contract with the results explorer: one row per
+extract x measure x period x dimension x group with plain numerator and denominator counts.
+Dimensions are named `race`, `ethnicity`, `race_ethnicity`, `language`, `sex`, `age_band`,
+`payer`, `site`, intersections like `race_ethnicity x language` (group labels joined by " x "),
+and `all` (group "All patients": the measure's total for the period).
+"""
+
+from django.conf import settings
+from django.db import models
+
+from equity_portal.core.models import Job, Organization, OrgScopedManager
+
+DIMENSIONS = (
+    "race",
+    "ethnicity",
+    "race_ethnicity",
+    "language",
+    "sex",
+    "age_band",
+    "payer",
+    "site",
+)
+INTERSECTION_SEPARATOR = " x "
+DEFAULT_INTERSECTIONS = (
+    "race_ethnicity x language",
+    "race_ethnicity x sex",
+    "race_ethnicity x age_band",
+    "race_ethnicity x payer",
+)
+OVERALL_DIMENSION = "all"
+OVERALL_GROUP = "All patients"
+
+
+class Measure(models.Model):
+    class Category(models.TextChoices):
+        ACCESS = "access", "Access"
+        PREVENTIVE = "preventive_screening", "Preventive screening"
+        TREATMENT = "treatment", "Treatment"
+        QUALITY = "quality", "Quality"
+        OUTCOME = "outcome", "Outcome"
+        SOCIAL_NEED = "social_need", "Social need"
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher_is_better", "Higher is better"
+        LOWER = "lower_is_better", "Lower is better"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=60)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    category = models.CharField(max_length=30, choices=Category.choices, default=Category.QUALITY)
+    direction = models.CharField(max_length=20, choices=Direction.choices, default=Direction.HIGHER)
+    steward = models.CharField("source or steward", max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="measure_code_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+
+class ColumnMapping(models.Model):
+    """How an extract's headers map to the canonical fields.
+
+    `config` = {"format": "long"|"wide", "columns": {header: target}, "date_period": "month"};
+    a wide-format measure column has the target "measure:<code>". A mapping with an empty name
+    is the one remembered for its header signature; named mappings are saved by the analyst.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120, blank=True)
+    header_signature = models.CharField(max_length=64, db_index=True)
+    config = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["name", "-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "header_signature"],
+                condition=models.Q(name=""),
+                name="one_remembered_mapping_per_signature",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "name"],
+                condition=~models.Q(name=""),
+                name="mapping_name_per_org",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or f"Remembered mapping {self.header_signature[:8]}"
+
+
+class ValueMapEntry(models.Model):
+    """One source spelling -> standard label, per organization and family."""
+
+    class Family(models.TextChoices):
+        RACE = "race", "Race (and combined race/ethnicity)"
+        ETHNICITY = "ethnicity", "Ethnicity (Hispanic or Latino question)"
+        LANGUAGE = "language", "Language"
+        SEX = "sex", "Sex"
+        PAYER = "payer", "Payer class"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    family = models.CharField(max_length=20, choices=Family.choices)
+    # Stored normalized (trimmed, lower case, single spaces): the lookup key.
+    source_value = models.CharField(max_length=200)
+    target = models.CharField(max_length=120)
+    is_default = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["family", "source_value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "family", "source_value"], name="value_map_entry_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family}: {self.source_value} -> {self.target}"
+
+
+class HubSettings(models.Model):
+    """Per-organization data hub settings: intersections and the value-map version."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="+")
+    intersections = models.JSONField(default=list)
+    # Bumped by every value-map change; stored with each extract's results as provenance.
+    value_map_version = models.PositiveIntegerField(default=1)
+
+    objects = OrgScopedManager()
+
+    def __str__(self) -> str:
+        return f"Data hub settings of {self.organization}"
+
+
+class Extract(models.Model):
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Needs column mapping"
+        QUEUED = "queued", "Queued"
+        PROCESSING = "processing", "Processing"
+        WAITING = "waiting", "Waiting for the analyst"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Failed"
+        DISCARDED = "discarded", "Discarded"
+
+    class FileFormat(models.TextChoices):
+        CSV = "csv", "Delimited text"
+        XLSX = "xlsx", "Excel workbook"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    original_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10, choices=FileFormat.choices)
+    encoding = models.CharField(max_length=20, blank=True)
+    delimiter = models.CharField(max_length=2, blank=True)
+    size_bytes = models.BigIntegerField(default=0)
+    # Relative to PRIVATE_STORAGE_ROOT; never under a URL.
+    raw_path = models.CharField(max_length=300, blank=True)
+    raw_deleted_at = models.DateTimeField(null=True, blank=True)
+    raw_delete_after = models.DateTimeField(null=True, blank=True)
+    headers = models.JSONField(default=list)
+    header_signature = models.CharField(max_length=64, blank=True)
+    mapping = models.ForeignKey(
+        ColumnMapping, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mapping_config = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Analyst decisions taken while the extract waited.
+    accept_rejections = models.BooleanField(default=False)
+    rejected_measure_codes = models.JSONField(default=list, blank=True)
+    undefined_measure_codes = models.JSONField(default=list, blank=True)
+    # The report (no identifiers): counts, the first rejected rows, unmapped values.
+    rows_read = models.BigIntegerField(default=0)
+    rows_accepted = models.BigIntegerField(default=0)
+    rows_rejected = models.BigIntegerField(default=0)
+    rows_excluded = models.BigIntegerField(default=0)
+    rows_skipped = models.BigIntegerField(default=0)
+    measures_count = models.PositiveIntegerField(default=0)
+    periods_count = models.PositiveIntegerField(default=0)
+    rejected_sample = models.JSONField(default=list, blank=True)
+    rejected_reasons = models.JSONField(default=dict, blank=True)
+    unmapped_values = models.JSONField(default=dict, blank=True)
+    rejects_path = models.CharField(max_length=300, blank=True)
+    parquet_path = models.CharField(max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Extract {self.pk}: {self.original_name}"
+
+    @property
+    def rejected_percent(self) -> float:
+        return 100.0 * self.rows_rejected / self.rows_read if self.rows_read else 0.0
+
+
+class ExtractProvenance(models.Model):
+    """Where an extract's numbers come from: mapping, value maps, engine and method versions."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    extract = models.OneToOneField(Extract, on_delete=models.CASCADE, related_name="provenance")
+    mapping_name = models.CharField(max_length=120, blank=True)
+    mapping_config = models.JSONField(default=dict)
+    header_signature = models.CharField(max_length=64, blank=True)
+    value_map_version = models.PositiveIntegerField()
+    intersections = models.JSONField(default=list)
+    method_version = models.CharField(max_length=40, blank=True)
+    ingest_version = models.CharField(max_length=40)
+    engine = models.CharField(max_length=40)
+    restratified_count = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    objects = OrgScopedManager()
+
+    def __str__(self) -> str:
+        return f"Provenance of extract {self.extract_id}"
+
+
+class StratifiedCount(models.Model):
+    """Numerator and denominator of one measure x period x dimension x group of one extract."""
+
+    class Granularity(models.TextChoices):
+        MONTH = "month", "Month"
+        QUARTER = "quarter", "Quarter"
+        YEAR = "year", "Year"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="counts")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="counts")
+    period_start = models.DateField()
+    granularity = models.CharField(max_length=10, choices=Granularity.choices)
+    period_label = models.CharField(max_length=20)
+    dimension = models.CharField(max_length=80)
+    group = models.CharField(max_length=250)
+    numerator = models.BigIntegerField()
+    denominator = models.BigIntegerField()
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["measure_id", "period_start", "dimension", "group"]
+        indexes = [
+            models.Index(
+                fields=["organization", "measure", "period_start", "dimension"],
+                name="stratcount_org_measure_period",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["extract", "measure", "period_start", "granularity", "dimension", "group"],
+                name="stratified_count_unique_cell",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(numerator__gte=0)
+                & models.Q(numerator__lte=models.F("denominator")),
+                name="stratified_count_numerator_within_denominator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.period_label} {self.dimension}={self.group}"
