@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
 
-from .models import Organization, User
+from .models import MIN_SUPPRESSION_K, Organization, User
 from .roles import Role
 
 
@@ -68,3 +68,12 @@ class OrganizationSettingsForm(forms.ModelForm):
             "raw_retention_days",
             "completeness_target_percent",
         ]
+
+    def clean_suppression_k(self):
+        k = self.cleaned_data["suppression_k"]
+        if k is not None and k < MIN_SUPPRESSION_K:
+            raise forms.ValidationError(
+                f"The suppression threshold cannot be below {MIN_SUPPRESSION_K}: smaller "
+                "counts could identify patients (CMS cell-size policy)."
+            )
+        return k

@@ -32,8 +32,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.ANALYST: frozenset(_EVERYONE | {Capability.MANAGE_DATA}),
     Role.LEADER: frozenset(_EVERYONE | {Capability.APPROVE}),
     Role.ADMIN: frozenset(
-        _EVERYONE
-        | {Capability.MANAGE_DATA, Capability.APPROVE, Capability.MANAGE_USERS}
+        _EVERYONE | {Capability.MANAGE_DATA, Capability.APPROVE, Capability.MANAGE_USERS}
     ),
 }
 

@@ -3,6 +3,7 @@
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,7 @@ def invitation_create(
     """Invite someone by email. Refuses an existing active member or a pending invitation."""
     _require_role(role)
     email = email.strip().lower()
+    validate_email(email)
     if Membership.objects.filter(
         organization=organization, user__email__iexact=email, is_active=True
     ).exists():
@@ -57,19 +59,34 @@ def invitation_create(
         obj=invitation,
         details={"email": email, "role": role},
     )
-    link = base_url + reverse("invitation_accept", args=[invitation.token])
+    from .tasks import invitation_send_email  # tasks import this module
+
+    accept_url = base_url + reverse("invitation_accept", args=[invitation.token])
+    # Sent by the worker once the invitation is committed (it must exist when the task runs).
     transaction.on_commit(
-        lambda: send_mail(
-            subject=f"You are invited to {organization.name} on Equity Portal",
-            message=(
-                f"{invited_by.display_name} invited you to join {organization.name} as "
-                f"{Role(role).label}.\n\nAccept the invitation within 7 days:\n{link}\n"
-            ),
-            from_email=None,
-            recipient_list=[email],
-        )
+        lambda: invitation_send_email.delay(invitation_id=invitation.pk, accept_url=accept_url)
     )
     return invitation
+
+
+def invitation_email_send(*, invitation: Invitation, accept_url: str) -> bool:
+    """Email the invitation link. Skipped (False) when the invitation is no longer pending,
+    e.g. revoked before the worker got to it."""
+    if not invitation.is_pending:
+        return False
+    inviter = invitation.invited_by.display_name if invitation.invited_by else "An administrator"
+    organization = invitation.organization
+    send_mail(
+        subject=f"You are invited to {organization.name} on Equity Portal",
+        message=(
+            f"{inviter} invited you to join {organization.name} as "
+            f"{Role(invitation.role).label}.\n\n"
+            f"Accept the invitation by {invitation.expires_at:%Y-%m-%d}:\n{accept_url}\n"
+        ),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+    return True
 
 
 @transaction.atomic
@@ -141,8 +158,10 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if role == membership.role:
         return membership
-    if membership.role == Role.ADMIN and membership.is_active and not _other_active_admins(
-        membership
+    if (
+        membership.role == Role.ADMIN
+        and membership.is_active
+        and not _other_active_admins(membership)
     ):
         raise ValidationError("The last active administrator cannot be given another role.")
     old_role = membership.role
@@ -164,11 +183,7 @@ def membership_set_active(*, membership: Membership, is_active: bool, actor: Use
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.is_active == is_active:
         return membership
-    if (
-        not is_active
-        and membership.role == Role.ADMIN
-        and not _other_active_admins(membership)
-    ):
+    if not is_active and membership.role == Role.ADMIN and not _other_active_admins(membership):
         raise ValidationError("The last active administrator cannot be deactivated.")
     membership.is_active = is_active
     membership.save(update_fields=["is_active"])

@@ -22,9 +22,7 @@ urlpatterns = [
         {"active": True},
         name="reactivate",
     ),
-    path(
-        "admin/invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke_invitation"
-    ),
+    path("admin/invitations/<int:pk>/revoke/", views.revoke_invitation, name="revoke_invitation"),
     path("admin/settings/", views.organization_settings, name="organization_settings"),
     path("admin/audit/", views.audit_log, name="audit_log"),
     path("admin/audit.csv", views.audit_log_csv, name="audit_log_csv"),

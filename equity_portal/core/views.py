@@ -1,4 +1,6 @@
+import copy
 import csv
+import json
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -101,7 +103,9 @@ def change_role(request, pk: int):
             services.membership_change_role(
                 membership=membership, role=form.cleaned_data["role"], actor=request.user
             )
-            messages.success(request, f"{membership.user.email} is now {form.cleaned_data['role']}.")
+            messages.success(
+                request, f"{membership.user.email} is now {form.cleaned_data['role']}."
+            )
         except ValidationError as error:
             messages.error(request, _validation_message(error))
     return redirect("core:members", org_slug=request.organization.slug)
@@ -135,7 +139,11 @@ def revoke_invitation(request, pk: int):
 @org_view(Capability.MANAGE_USERS)
 def organization_settings(request):
     organization = request.organization
-    form = OrganizationSettingsForm(request.POST or None, instance=organization)
+    # The form validates a copy: ModelForm writes cleaned values onto its instance, which must
+    # not change request.organization (the page header) or the audit's "before" values.
+    form = OrganizationSettingsForm(
+        request.POST if request.method == "POST" else None, instance=copy.copy(organization)
+    )
     if request.method == "POST" and form.is_valid():
         services.organization_update_settings(
             organization=organization,
@@ -145,6 +153,12 @@ def organization_settings(request):
         messages.success(request, "Settings saved.")
         return redirect("core:organization_settings", org_slug=organization.slug)
     return render(request, "core/organization_settings.html", {"form": form})
+
+
+def _csv_cell(value) -> str:
+    # A cell starting with = + - @ is a formula to spreadsheet programs: neutralize it.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _audit_events(request):
@@ -182,11 +196,11 @@ def audit_log_csv(request):
         writer.writerow(
             [
                 event.created_at.isoformat(),
-                event.actor_label,
-                event.action,
+                _csv_cell(event.actor_label),
+                _csv_cell(event.action),
                 event.object_type,
                 event.object_id,
-                event.details,
+                _csv_cell(json.dumps(event.details, sort_keys=True, ensure_ascii=False)),
                 event.ip_address or "",
             ]
         )
@@ -208,9 +222,7 @@ def invitation_accept(request, token: str):
     # Reached from an email link, outside any organization URL: look the invitation up by its
     # unguessable token across organizations, and say the same thing for unknown and used ones.
     with scopes_disabled():
-        invitation = (
-            Invitation.objects.select_related("organization").filter(token=token).first()
-        )
+        invitation = Invitation.objects.select_related("organization").filter(token=token).first()
     if invitation is None:
         raise Http404("No such invitation.")
     if not invitation.is_pending:
@@ -242,6 +254,4 @@ def invitation_accept(request, token: str):
                 )
             messages.success(request, f"Welcome to {invitation.organization.name}.")
             return redirect("core:org_home", org_slug=invitation.organization.slug)
-    return render(
-        request, "core/invitation_accept.html", {"invitation": invitation, "form": form}
-    )
+    return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": form})

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import template
 
 from ..roles import role_can
@@ -21,3 +23,15 @@ def query_replace(context, **kwargs) -> str:
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def duration_words(value) -> str:
+    """A timedelta in words for people ("15 minutes", "1 hour"), not ISO 8601 ("PT15M")."""
+    if not isinstance(value, timedelta):
+        return ""
+    minutes = max(1, round(value.total_seconds() / 60))
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -65,7 +65,9 @@ class Command(BaseCommand):
                         defaults={"role": role, "is_active": True},
                     )
                     users[role] = user
-            self.stdout.write(f"{organization.name} (/o/{slug}/): {', '.join(p[0] for p in people)}")
+            self.stdout.write(
+                f"{organization.name} (/o/{slug}/): {', '.join(p[0] for p in people)}"
+            )
             if not skip_content:
                 with scope(organization=organization):
                     demo_organization_seeded.send(
@@ -74,4 +76,6 @@ class Command(BaseCommand):
                         users=users,
                         stdout=self.stdout,
                     )
-        self.stdout.write(self.style.SUCCESS("Demo ready. Password for every demo user: see README."))
+        self.stdout.write(
+            self.style.SUCCESS("Demo ready. Password for every demo user: see README.")
+        )
