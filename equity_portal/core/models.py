@@ -189,6 +189,16 @@ class Invitation(models.Model):
         return "pending"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk update() and delete() bypass Model.save()/delete(): refuse them too."""
+
+    def update(self, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
+    def delete(self):
+        raise ValueError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     """Append-only: who did what, when, in which organization. Never updated or deleted."""
 
@@ -206,7 +216,9 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = OrgScopedManager()
+    objects = ScopedManager(
+        organization="organization", _manager_class=models.Manager.from_queryset(AppendOnlyQuerySet)
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
