@@ -3,3 +3,21 @@ from django.apps import AppConfig
 
 class LearningConfig(AppConfig):
     name = "learning"
+    verbose_name = "Learn"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from equity_portal.core.models import Organization
+        from equity_portal.core.signals import demo_organization_seeded
+
+        from . import receivers
+
+        post_save.connect(
+            receivers.seed_new_organization,
+            sender=Organization,
+            dispatch_uid="learning.seed_new_organization",
+        )
+        demo_organization_seeded.connect(
+            receivers.add_demo_content, dispatch_uid="learning.add_demo_content"
+        )
