@@ -4,6 +4,8 @@ charlie outside), logged-in clients per role, scope handling, Celery mode, brows
 import os
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import connections
 from django.test import Client
 from django_scopes import scopes_disabled
 
@@ -12,6 +14,19 @@ from equity_portal.core.roles import Role
 from tests.factories import MembershipFactory, OrganizationFactory
 
 ROLES = [r.value for r in Role]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """One SQLite test database file per pytest process (var/test_db_<pid>.sqlite3): several
+    runs in one checkout (engineers, CI, xdist) must not recreate each other's file mid-run.
+    A file, not memory, so that a real worker process can open it (tests/core/test_worker.py)."""
+    for alias, database in django_settings.DATABASES.items():
+        test_name = database.get("TEST", {}).get("NAME")
+        if database["ENGINE"].endswith("sqlite3") and test_name and ":memory:" not in test_name:
+            stem, dot, suffix = str(test_name).rpartition(".")
+            database["TEST"]["NAME"] = f"{stem}_{os.getpid()}{dot}{suffix}"
+            connections[alias].settings_dict["TEST"]["NAME"] = database["TEST"]["NAME"]
 
 
 @pytest.fixture(autouse=True)

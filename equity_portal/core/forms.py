@@ -58,7 +58,21 @@ class AuditFilterForm(forms.Form):
         return data
 
 
+_K_TOO_SMALL = (
+    f"The suppression threshold cannot be below {MIN_SUPPRESSION_K}: smaller counts could "
+    "identify patients (CMS cell-size policy)."
+)
+
+
 class OrganizationSettingsForm(forms.ModelForm):
+    suppression_k = forms.IntegerField(
+        label="Small-cell suppression threshold",
+        min_value=MIN_SUPPRESSION_K,
+        max_value=32767,
+        error_messages={"min_value": _K_TOO_SMALL},
+        help_text=Organization._meta.get_field("suppression_k").help_text,
+    )
+
     class Meta:
         model = Organization
         fields = [
@@ -69,11 +83,3 @@ class OrganizationSettingsForm(forms.ModelForm):
             "completeness_target_percent",
         ]
 
-    def clean_suppression_k(self):
-        k = self.cleaned_data["suppression_k"]
-        if k is not None and k < MIN_SUPPRESSION_K:
-            raise forms.ValidationError(
-                f"The suppression threshold cannot be below {MIN_SUPPRESSION_K}: smaller "
-                "counts could identify patients (CMS cell-size policy)."
-            )
-        return k

@@ -1,0 +1,50 @@
+"""Production settings pass `manage.py check --deploy` with no warnings and refuse to start
+without a SECRET_KEY (DESIGN §3, issue 3)."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
+
+
+def _run(*args: str, **env_overrides: str | None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "equity_portal.settings.production"}
+    for key, value in env_overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.run(
+        [sys.executable, str(MANAGE), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=MANAGE.parent,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = _run(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="portal.example.org",
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+    assert "WARNING" not in output and "?: (security." not in output
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _run("check", SECRET_KEY=None, ALLOWED_HOSTS="portal.example.org")
+
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
