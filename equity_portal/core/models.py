@@ -161,6 +161,9 @@ class Invitation(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set by the worker once the email went out (core/tasks.py): a redelivered task sends no
+    # second email, and the members page can tell "sent" from "still queued".
+    emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrgScopedManager()
 

@@ -70,9 +70,9 @@ def invitation_create(
 
 
 def invitation_email_send(*, invitation: Invitation, accept_url: str) -> bool:
-    """Email the invitation link. Skipped (False) when the invitation is no longer pending,
-    e.g. revoked before the worker got to it."""
-    if not invitation.is_pending:
+    """Email the invitation link once. Skipped (False) when the invitation is no longer
+    pending (e.g. revoked before the worker got to it) or its email already went out."""
+    if not invitation.is_pending or invitation.emailed_at is not None:
         return False
     inviter = invitation.invited_by.display_name if invitation.invited_by else "An administrator"
     organization = invitation.organization
@@ -86,6 +86,8 @@ def invitation_email_send(*, invitation: Invitation, accept_url: str) -> bool:
         from_email=None,
         recipient_list=[invitation.email],
     )
+    invitation.emailed_at = timezone.now()
+    invitation.save(update_fields=["emailed_at"])
     return True
 
 

@@ -17,6 +17,12 @@ from tests.factories import TEST_PASSWORD, InvitationFactory, MembershipFactory,
 
 pytestmark = pytest.mark.django_db
 
+
+def core_audit_events():
+    # Other apps audit their own setup of a new organization; these tests watch the core's.
+    return AuditEvent.objects.filter(action__regex=r"^(invitation|membership|organization)\.")
+
+
 NEW_PASSWORD = "a-long-unusual-passphrase-42"
 
 
@@ -66,7 +72,7 @@ def test_invalid_invitation_changes_nothing(admin_client_org, org, data, message
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Invitation.objects.exists()
-    assert not AuditEvent.objects.exists()
+    assert not core_audit_events().exists()
     assert mail.outbox == []
 
 
@@ -290,10 +296,21 @@ def test_revoking_another_organizations_invitation_is_404(admin_client_org, org,
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == "pending"
-    assert not AuditEvent.objects.exists()
+    assert not core_audit_events().exists()
 
 
 def test_email_is_not_sent_for_an_invitation_revoked_before_the_worker_ran(org):
     invitation = InvitationFactory(organization=org, revoked_at=timezone.now())
     assert services.invitation_email_send(invitation=invitation, accept_url="/x") is False
     assert mail.outbox == []
+
+
+def test_invitation_email_is_sent_once(org):
+    invitation = InvitationFactory(organization=org)
+
+    assert services.invitation_email_send(invitation=invitation, accept_url="/x") is True
+    assert services.invitation_email_send(invitation=invitation, accept_url="/x") is False
+
+    assert len(mail.outbox) == 1
+    invitation.refresh_from_db()
+    assert invitation.emailed_at is not None
