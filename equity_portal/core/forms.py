@@ -82,4 +82,3 @@ class OrganizationSettingsForm(forms.ModelForm):
             "raw_retention_days",
             "completeness_target_percent",
         ]
-
