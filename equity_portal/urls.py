@@ -8,6 +8,8 @@ org_patterns = [
     path("", include("equity_portal.core.urls")),
     path("commit/", include("commitments.urls")),
     path("learn/", include("learning.urls")),
+    path("data/results/", include("data_hub.results.urls")),
+    path("data/community/", include("data_hub.community.urls")),
     path("data/", include("data_hub.urls")),
 ]
 

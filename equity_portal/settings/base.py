@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "commitments",
     "learning",
     "data_hub",
+    "data_hub.community",
 ]
 
 MIDDLEWARE = [
