@@ -1,0 +1,698 @@
+"""The ingest engine (DESIGN §4, §6): DuckDB, no Django.
+
+One run: load the UTF-8 delimited file into DuckDB with every column as text (structural
+errors go to DuckDB's rejects table with their line), parse the low-cardinality columns
+(measures, periods, birth dates) once per distinct value, pseudonymize each distinct patient
+identifier once with the organization's key, validate every row in SQL, then write the
+accepted normalized rows to Parquet with `COPY` and compute every dimension and intersection
+in one `GROUPING SETS` query with value maps as joined tables. No per-row Python loop.
+
+Row numbers count the header as row 1, as a spreadsheet shows them.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from equity_portal.core.pseudonymize import pseudonymize
+
+from .defaults import DECLINED, HISPANIC, UNKNOWN, normalize_key
+from .mapping import MEASURE_COLUMN_PREFIX, SOCIAL_NEEDS, WIDE, resolve_columns
+
+ENGINE_VERSION = "ingest-1"
+MEMORY_LIMIT = "600MB"
+THREADS = 2
+SAMPLE_SIZE = 50
+HASH_BATCH = 100_000
+
+# Dimensions kept as raw source text in the Parquet file, mapped at stratification time so a
+# value-map change only needs a re-stratification.
+MAPPED_FAMILIES = ("race", "ethnicity", "language", "sex", "payer")
+AGE_BANDS = ((0, 17), (18, 34), (35, 49), (50, 64), (65, 74), (75, None))
+TRUE_WORDS = ("1", "y", "yes", "true", "t", "positive", "pos", "screened")
+FALSE_WORDS = ("0", "n", "no", "false", "f", "negative", "neg", "not screened")
+
+# Validation rules: code -> (field, reason). The first failing rule of a row is reported.
+RULES = {
+    1: ("patient_id", "patient_id is missing"),
+    2: ("measure", "measure is missing"),
+    3: ("period", "period is missing"),
+    4: ("numerator", "numerator is missing"),
+    5: ("period", "period is not a date, a month (2025-07), a quarter (2025-Q3) or a year"),
+    6: ("numerator", "numerator is not a non-negative whole number"),
+    7: ("denominator", "denominator is not a non-negative whole number"),
+    8: ("numerator", "numerator is greater than the denominator"),
+    9: ("exclusion", "exclusion is not yes/no (1/0)"),
+    10: ("age", "age is not a plausible age in years (0-120)"),
+    11: ("birth_date", "birth date is not a date, is after the period or gives an age over 120"),
+    12: ("screening", "a social-needs screening field is not yes/no (1/0)"),
+    13: ("patient_id", "duplicate patient x measure x period row"),
+}
+STRUCTURAL = {
+    "MISSING COLUMNS": "the row has fewer columns than the header",
+    "TOO MANY COLUMNS": "the row has more columns than the header",
+    "UNQUOTED VALUE": "a quote in the row is not closed or not escaped",
+    "INVALID ENCODING": "the row holds characters that are not valid text",
+    "LINE SIZE OVER MAXIMUM": "the row is too long to read",
+}
+# Values shown in the report only for fields that cannot identify a patient.
+SHOWN_VALUE = {5: "period", 6: "numerator", 7: "denominator", 8: "numerator", 9: "exclusion"}
+
+_QUARTER = re.compile(r"^(\d{4})\s*[-/ ]?\s*q([1-4])$|^q([1-4])\s*[-/ ]?\s*(\d{4})$")
+_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})$")
+_YEAR = re.compile(r"^(?:cy|fy)?\s*(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?$")
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s.*)?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+class IngestError(Exception):
+    """A problem the analyst can fix; `str(error)` is written for them."""
+
+
+@dataclass
+class IngestSpec:
+    csv_path: Path
+    delimiter: str
+    headers: list[str]
+    config: dict
+    measure_aliases: dict[str, str]  # normalized code or name -> measure code
+    key: bytes
+    work_dir: Path
+    rejected_measures: set[str] = field(default_factory=set)  # normalized values
+    progress: Callable[..., None] = lambda *args, **kwargs: None
+
+
+@dataclass
+class IngestResult:
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_rejected: int = 0
+    rows_excluded: int = 0
+    rows_skipped: int = 0
+    undefined_measures: list[str] = field(default_factory=list)
+    reject_sample: list[dict] = field(default_factory=list)
+    reject_reasons: dict[str, int] = field(default_factory=dict)
+    rejects_csv: Path | None = None
+    measures: list[str] = field(default_factory=list)
+    periods: int = 0
+
+
+@dataclass
+class Strata:
+    """Aggregated counts: rows (measure_code, period_start, granularity, period_label,
+    dimension, group, numerator, denominator) and the unmapped source values counted."""
+
+    rows: list[tuple] = field(default_factory=list)
+    unmapped: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def connect(work_dir: Path, memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
+    work_dir.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"threads": THREADS, "memory_limit": memory_limit})
+    con.execute(f"SET temp_directory = {_lit(str(work_dir / 'spill'))}")
+    con.execute("SET preserve_insertion_order = true")
+    return con
+
+
+def _lit(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing distinct values (small tables, joined back)
+
+
+def parse_period(raw: str, date_period: str = "month") -> tuple[date, str, str] | None:
+    """(period start, granularity, label) of a period value, or None if it is not one."""
+    text = raw.strip().lower()
+    if m := _QUARTER.match(text):
+        year = int(m.group(1) or m.group(4))
+        quarter = int(m.group(2) or m.group(3))
+        return date(year, 3 * quarter - 2, 1), "quarter", f"{year}-Q{quarter}"
+    if m := _MONTH.match(text):
+        year, month = int(m.group(1)), int(m.group(2))
+        if 1 <= month <= 12:
+            return date(year, month, 1), "month", f"{year}-{month:02d}"
+        return None
+    if m := _YEAR.match(text):
+        year = int(m.group(1))
+        return (date(year, 1, 1), "year", str(year)) if 1900 <= year <= 2200 else None
+    day = _parse_date(text)
+    if day is None:
+        return None
+    if date_period == "year":
+        return date(day.year, 1, 1), "year", str(day.year)
+    if date_period == "quarter":
+        quarter = (day.month - 1) // 3 + 1
+        return date(day.year, 3 * quarter - 2, 1), "quarter", f"{day.year}-Q{quarter}"
+    return date(day.year, day.month, 1), "month", f"{day.year}-{day.month:02d}"
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        if m := _ISO_DATE.match(text):
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if m := _US_DATE.match(text):
+            return date(int(m.group(3)), int(m.group(1)), int(m.group(2)))
+        if m := _COMPACT_DATE.match(text):
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    return None
+
+
+def _distinct(con, column_sql: str, source: str) -> list[str]:
+    rows = con.execute(
+        f"SELECT DISTINCT {column_sql} AS v FROM {source} WHERE {column_sql} IS NOT NULL"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _register(con, name: str, table: pa.Table) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.register(f"{name}_arrow", table)
+    con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
+    con.unregister(f"{name}_arrow")
+
+
+# ---------------------------------------------------------------------------------------------
+# Ingest
+
+
+def load(con, spec: IngestSpec) -> int:
+    """Read the file into table `src` (c0..cN, all text). Returns data rows read, including
+    rows DuckDB rejected as structurally broken."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(spec.headers))) + "}"
+    con.execute(
+        f"""CREATE TABLE src AS SELECT * FROM read_csv({_lit(str(spec.csv_path))},
+            header = true, delim = {_lit(spec.delimiter)}, quote = '"', escape = '"',
+            columns = {columns}, auto_detect = false, store_rejects = true,
+            rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', encoding = 'utf-8')"""
+    )
+    loaded = con.execute("SELECT count(*) FROM src").fetchall()[0][0]
+    broken = con.execute("SELECT count(DISTINCT line) FROM csv_rejects").fetchall()[0][0]
+    return loaded + broken
+
+
+def _row_numbers(con) -> str:
+    """SQL for the row number of `src.rowid`, accounting for rows DuckDB rejected."""
+    broken = con.execute("SELECT count(*) FROM csv_rejects").fetchall()[0][0]
+    if not broken:
+        return "(s.rid + 2)"
+    # Data row i sits after every rejected line r_j (j-th, 1-based) with r_j - j - 1 <= i.
+    con.execute(
+        """CREATE TABLE line_shift AS
+           SELECT t, max(k) AS k FROM (
+             SELECT line - row_number() OVER (ORDER BY line) - 1 AS t,
+                    row_number() OVER (ORDER BY line) AS k
+             FROM (SELECT DISTINCT line FROM csv_rejects)) GROUP BY t"""
+    )
+    return "(s.rid + 2 + coalesce((SELECT max(k) FROM line_shift WHERE t <= s.rid), 0))"
+
+
+def _long_rows_sql(spec: IngestSpec) -> str:
+    """A relation with one row per patient x measure x period, columns named by target."""
+    cols = resolve_columns(spec.config, spec.headers)
+    plain = {t: i for t, i in cols.items() if not t.startswith(MEASURE_COLUMN_PREFIX)}
+
+    def col(target: str) -> str:
+        return f"c{plain[target]}" if target in plain else "NULL::VARCHAR"
+
+    common = ["patient_id", "period", "exclusion", "age", "birth_date", "site", *MAPPED_FAMILIES]
+    common += [f"{n}_{k}" for n in SOCIAL_NEEDS for k in ("screened", "positive")]
+    common_sql = ", ".join(f"{col(t)} AS {t}" for t in common)
+    if spec.config.get("format") != WIDE:
+        return (
+            f"SELECT rowid AS rid, {common_sql}, {col('measure')} AS measure, "
+            f"{col('numerator')} AS numerator, {col('denominator')} AS denominator FROM src"
+        )
+    measure_cols = {i: t[len(MEASURE_COLUMN_PREFIX) :] for t, i in cols.items() if t not in plain}
+    renamed = ", ".join(f"c{i} AS {_ident('m_' + str(i))}" for i in measure_cols)
+    on = ", ".join(_ident("m_" + str(i)) for i in measure_cols)
+    cases = " ".join(f"WHEN {_lit('m_' + str(i))} THEN {_lit(c)}" for i, c in measure_cols.items())
+    common_names = ", ".join(common)
+    return f"""SELECT rid, {common_names}, CASE mcol {cases} END AS measure,
+                      numerator, NULL::VARCHAR AS denominator
+               FROM (UNPIVOT (SELECT rowid AS rid, {common_sql}, {renamed} FROM src)
+                     ON {on} INTO NAME mcol VALUE numerator)"""
+
+
+def _flag_sql(expr: str) -> str:
+    """0/1 from yes/no words; NULL when empty; -1 when unrecognized."""
+    trues = ", ".join(_lit(w) for w in TRUE_WORDS)
+    falses = ", ".join(_lit(w) for w in FALSE_WORDS)
+    low = f"lower(trim({expr}))"
+    return (
+        f"CASE WHEN {expr} IS NULL OR trim({expr}) = '' THEN NULL "
+        f"WHEN {low} IN ({trues}) THEN 1 WHEN {low} IN ({falses}) THEN 0 ELSE -1 END"
+    )
+
+
+def _count_sql(expr: str) -> str:
+    """A non-negative whole number, or -1. Fast path for 0/1; a regex for the rest (a cast
+    alone would round 4.5 into 5)."""
+    t = f"trim({expr})"
+    return (
+        f"CASE WHEN {expr} = '1' THEN 1 WHEN {expr} = '0' THEN 0 "
+        f"WHEN regexp_full_match({t}, '[0-9]{{1,15}}(\\.0+)?') "
+        f"THEN CAST(split_part({t}, '.', 1) AS BIGINT) ELSE -1 END"
+    )
+
+
+def _pseudonymize_distinct(con, spec: IngestSpec) -> None:
+    """pid_map(raw, pid): each distinct identifier hashed once (HMAC-SHA256, org key)."""
+    con.execute("CREATE TABLE pid_map (raw VARCHAR, pid VARCHAR)")
+    writer = con.cursor()
+    reader = con.sql(
+        "SELECT DISTINCT patient_id FROM long_rows "
+        "WHERE patient_id IS NOT NULL AND trim(patient_id) <> ''"
+    ).to_arrow_reader(HASH_BATCH)
+    key = spec.key
+    for batch in reader:
+        raws = batch.column(0).to_pylist()
+        hashed = pa.table({"raw": raws, "pid": [pseudonymize(r, key) for r in raws]})
+        writer.register("pid_batch", hashed)
+        writer.execute("INSERT INTO pid_map SELECT raw, pid FROM pid_batch")
+        writer.unregister("pid_batch")
+    writer.close()
+
+
+def _measure_map(con, spec: IngestSpec) -> list[str]:
+    """measure_map(raw, code, status); returns the undefined measure values."""
+    raws = _distinct(con, "measure", "long_rows")
+    codes, statuses, undefined = [], [], []
+    for raw in raws:
+        key = normalize_key(raw)
+        if not key:
+            codes.append(None)
+            statuses.append("missing")
+        elif key in spec.measure_aliases:
+            codes.append(spec.measure_aliases[key])
+            statuses.append("ok")
+        elif key in spec.rejected_measures:
+            codes.append(None)
+            statuses.append("skip")
+        else:
+            codes.append(None)
+            statuses.append("undefined")
+            undefined.append(raw.strip())
+    _register(con, "measure_map", pa.table({"raw": raws, "code": codes, "status": statuses}))
+    return sorted(set(undefined), key=str.lower)
+
+
+def _period_map(con, spec: IngestSpec) -> None:
+    raws = _distinct(con, "period", "long_rows")
+    date_period = spec.config.get("date_period", "month")
+    parsed = [parse_period(r, date_period) for r in raws]
+    _register(
+        con,
+        "period_map",
+        pa.table(
+            {
+                "raw": pa.array(raws, pa.string()),
+                "period_start": pa.array([p[0] if p else None for p in parsed], pa.date32()),
+                "granularity": pa.array([p[1] if p else None for p in parsed], pa.string()),
+                "period_label": pa.array([p[2] if p else None for p in parsed], pa.string()),
+            }
+        ),
+    )
+
+
+def _birth_map(con) -> None:
+    raws = _distinct(con, "birth_date", "long_rows")
+    _register(
+        con,
+        "birth_map",
+        pa.table(
+            {
+                "raw": pa.array(raws, pa.string()),
+                "birth": pa.array([_parse_date(r.strip().lower()) for r in raws], pa.date32()),
+            }
+        ),
+    )
+
+
+def _age_band_sql(age: str) -> str:
+    parts = []
+    for low, high in AGE_BANDS:
+        if high is None:
+            parts.append(f"WHEN {age} >= {low} THEN '{low}+'")
+        else:
+            parts.append(f"WHEN {age} <= {high} THEN '{low}-{high}'")
+    return f"CASE WHEN {age} IS NULL THEN '{UNKNOWN}' {' '.join(parts)} END"
+
+
+def build_base(con, spec: IngestSpec) -> None:
+    """Table `base`: every row, validated (err NULL when accepted), pseudonymized."""
+    line_sql = _row_numbers(con)
+    cols = resolve_columns(spec.config, spec.headers)
+    screening = [
+        (n, k) for n in SOCIAL_NEEDS for k in ("screened", "positive") if f"{n}_{k}" in cols
+    ]
+    flags = "".join(f", {_flag_sql(f's.{n}_{k}')} AS {n}_{k}" for n, k in screening)
+    screening_bad = " OR ".join(f"{n}_{k} = -1" for n, k in screening) or "false"
+    has_age = "age" in cols
+    has_birth = "birth_date" in cols
+    if has_birth:
+        _birth_map(con)
+    birth_join = "LEFT JOIN birth_map b ON b.raw = s.birth_date" if has_birth else ""
+    birth_sel = "b.birth" if has_birth else "NULL::DATE"
+    age_sel = (
+        "CASE WHEN s.age IS NULL OR trim(s.age) = '' THEN NULL "
+        "WHEN regexp_full_match(trim(s.age), '[0-9]{1,3}') THEN CAST(trim(s.age) AS INTEGER) "
+        "ELSE -1 END"
+        if has_age
+        else "NULL::INTEGER"
+    )
+    con.execute(
+        f"""CREATE TABLE stage AS
+        SELECT {line_sql} AS line, p.pid, m.code AS measure, m.status AS measure_status,
+               pm.period_start, pm.granularity, pm.period_label,
+               s.patient_id IS NULL OR trim(s.patient_id) = '' AS no_pid,
+               s.period AS period_raw, s.numerator AS num_raw, s.denominator AS den_raw,
+               s.exclusion AS excl_raw,
+               {_count_sql("s.numerator")} AS numerator,
+               CASE WHEN s.denominator IS NULL OR trim(s.denominator) = '' THEN 1
+                    ELSE {_count_sql("s.denominator")} END AS denominator,
+               {_flag_sql("s.exclusion")} AS excluded,
+               {age_sel} AS age_given, {birth_sel} AS birth,
+               s.birth_date IS NOT NULL AND trim(s.birth_date) <> '' AS birth_given,
+               s.race, s.ethnicity, s.language, s.sex, s.payer,
+               coalesce(nullif(trim(s.site), ''), '{UNKNOWN}') AS site {flags}
+        FROM long_rows s
+        LEFT JOIN pid_map p ON p.raw = s.patient_id
+        LEFT JOIN measure_map m ON m.raw = s.measure
+        LEFT JOIN period_map pm ON pm.raw = s.period
+        {birth_join}"""
+    )
+    age_from_birth = "date_sub('year', birth, period_start)"
+    con.execute(
+        f"""CREATE TABLE base AS
+        SELECT line, pid, measure, measure_status, period_start, granularity, period_label,
+               numerator, denominator, coalesce(excluded, 0) = 1 AS excluded,
+               race, ethnicity, language, sex, payer, site,
+               {_age_band_sql("coalesce(age_given, " + age_from_birth + ")")} AS age_band
+               {"".join(f", {n}_{k}" for n, k in screening)},
+               CASE WHEN no_pid THEN 1
+                    WHEN measure_status = 'missing' THEN 2
+                    WHEN period_raw IS NULL OR trim(period_raw) = '' THEN 3
+                    WHEN num_raw IS NULL OR trim(num_raw) = '' THEN 4
+                    WHEN period_start IS NULL THEN 5
+                    WHEN numerator < 0 THEN 6
+                    WHEN denominator < 0 THEN 7
+                    WHEN numerator > denominator THEN 8
+                    WHEN excluded = -1 THEN 9
+                    WHEN age_given < 0 OR age_given > 120 THEN 10
+                    WHEN birth_given AND (birth IS NULL OR {age_from_birth} < 0
+                         OR {age_from_birth} > 120) THEN 11
+                    WHEN {screening_bad} THEN 12
+               END AS err,
+               CASE WHEN measure_status = 'skip' THEN true ELSE false END AS skipped,
+               CASE WHEN no_pid THEN NULL
+                    WHEN period_start IS NULL THEN period_raw
+                    WHEN numerator < 0 OR numerator > denominator THEN num_raw
+                    WHEN denominator < 0 THEN den_raw
+                    WHEN excluded = -1 THEN excl_raw
+               END AS shown_value
+        FROM stage"""
+    )
+    con.execute("DROP TABLE stage")
+    # Duplicates: every accepted row after the first of its patient x measure x period.
+    con.execute(
+        """CREATE TABLE dups AS
+           SELECT pid, measure, period_start, granularity, min(line) AS first_line
+           FROM base WHERE err IS NULL AND NOT skipped
+           GROUP BY ALL HAVING count(*) > 1"""
+    )
+    if con.execute("SELECT count(*) FROM dups").fetchall()[0][0]:
+        con.execute(
+            """UPDATE base SET err = 13, shown_value = 'duplicate of row ' || d.first_line
+               FROM dups d
+               WHERE base.err IS NULL AND NOT base.skipped AND base.pid = d.pid
+                 AND base.measure = d.measure AND base.period_start = d.period_start
+                 AND base.granularity = d.granularity AND base.line <> d.first_line"""
+        )
+
+
+def _rejects(con, spec: IngestSpec, result: IngestResult) -> None:
+    rules = pa.table(
+        {
+            "err": list(RULES),
+            "field": [f for f, _ in RULES.values()],
+            "reason": [r for _, r in RULES.values()],
+        }
+    )
+    _register(con, "rules", rules)
+    structural = " ".join(f"WHEN {_lit(k)} THEN {_lit(v)}" for k, v in STRUCTURAL.items())
+    con.execute(
+        f"""CREATE TABLE rejects AS
+        SELECT b.line AS "row", r.field, r.reason,
+               CASE WHEN b.err IN ({", ".join(str(k) for k in (*SHOWN_VALUE, 13))})
+                    THEN left(b.shown_value, 100) END AS value
+        FROM base b JOIN rules r ON r.err = b.err WHERE NOT b.skipped
+        UNION ALL
+        SELECT min(line), 'row', coalesce(CASE any_value(error_type) {structural} END,
+               'the row could not be read'), NULL
+        FROM csv_rejects GROUP BY line"""
+    )
+    result.rows_rejected = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
+    result.reject_reasons = {
+        reason: count
+        for reason, count in con.execute(
+            "SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY 2 DESC"
+        ).fetchall()
+    }
+    result.reject_sample = [
+        {"row": r, "field": f, "reason": why, "value": v}
+        for r, f, why, v in con.execute(
+            f'SELECT * FROM rejects ORDER BY "row" LIMIT {SAMPLE_SIZE}'
+        ).fetchall()
+    ]
+    result.rejects_csv = spec.work_dir / "rejects.csv"
+    con.execute(
+        f"""COPY (SELECT * FROM rejects ORDER BY "row") TO {_lit(str(result.rejects_csv))}
+            (HEADER, DELIMITER ',')"""
+    )
+
+
+def validate(con, spec: IngestSpec) -> IngestResult:
+    """Load, check measures, pseudonymize and validate. Stops early (with
+    `undefined_measures`) when the extract uses measures the organization has not defined."""
+    result = IngestResult()
+    spec.progress("reading", percent=5)
+    result.rows_read = load(con, spec)
+    spec.progress("reading", rows_done=result.rows_read, rows_total=result.rows_read, percent=25)
+    if result.rows_read == 0:
+        raise IngestError("The file has a header but no data rows.")
+    con.execute(f"CREATE TEMP VIEW long_rows AS {_long_rows_sql(spec)}")
+    result.undefined_measures = _measure_map(con, spec)
+    if result.undefined_measures:
+        return result
+    spec.progress("validating", rows_done=result.rows_read, percent=35)
+    _period_map(con, spec)
+    _pseudonymize_distinct(con, spec)
+    spec.progress("validating", rows_done=result.rows_read, percent=50)
+    build_base(con, spec)
+    con.execute("DROP VIEW long_rows")
+    con.execute("DROP TABLE src")
+    _rejects(con, spec, result)
+    counts = con.execute(
+        """SELECT count(*) FILTER (WHERE err IS NULL AND NOT skipped),
+                  count(*) FILTER (WHERE err IS NULL AND NOT skipped AND excluded),
+                  count(*) FILTER (WHERE skipped)
+           FROM base"""
+    ).fetchall()[0]
+    result.rows_accepted, result.rows_excluded, result.rows_skipped = counts
+    spec.progress("validating", rows_done=result.rows_read, percent=60)
+    return result
+
+
+def _screening_rows_sql(con) -> str:
+    """Derived social-needs measures, one row per patient x period: screening rate
+    (screened / patients) and positive rate (positive / screened)."""
+    columns = {r[0] for r in con.execute("DESCRIBE base").fetchall()}
+    parts = []
+    keep = "race, ethnicity, language, sex, payer, site, age_band"
+    for need in SOCIAL_NEEDS:
+        scr, pos = f"{need}_screened", f"{need}_positive"
+        if scr not in columns and pos not in columns:
+            continue
+        screened = (
+            f"coalesce({scr}, 0)"
+            if scr in columns
+            else f"CASE WHEN {pos} IS NULL THEN 0 ELSE 1 END"
+        )
+        positive = f"coalesce({pos}, 0)" if pos in columns else "NULL"
+        per_patient = f"""SELECT min(line) AS line, pid, period_start, granularity, period_label,
+                {", ".join(f"any_value({c}) AS {c}" for c in keep.split(", "))},
+                max({screened}) AS screened, max({positive}) AS positive
+            FROM accepted GROUP BY pid, period_start, granularity, period_label"""
+        parts.append(
+            f"""SELECT line, pid, 'sdoh_{need}_screening' AS measure, period_start, granularity,
+                   period_label, screened AS numerator, 1 AS denominator, false AS excluded,
+                   {keep} FROM ({per_patient})"""
+        )
+        if pos in columns:
+            parts.append(
+                f"""SELECT line, pid, 'sdoh_{need}_positive' AS measure, period_start,
+                       granularity, period_label, positive AS numerator, 1 AS denominator,
+                       false AS excluded, {keep} FROM ({per_patient}) WHERE screened = 1"""
+            )
+    return " UNION ALL ".join(parts)
+
+
+NORMALIZED_COLUMNS = (
+    "line, pid, measure, period_start, granularity, period_label, numerator, denominator, "
+    "excluded, race, ethnicity, language, sex, payer, site, age_band"
+)
+
+
+def write_parquet(con, parquet_path: Path) -> list[str]:
+    """Write the accepted normalized rows (pseudonymized; raw demographic text kept for
+    re-stratification; no birth date) and the derived screening rows. Returns the codes of
+    the derived measures present."""
+    con.execute(
+        """CREATE TEMP VIEW accepted AS
+            SELECT * FROM base WHERE err IS NULL AND NOT skipped"""
+    )
+    derived = _screening_rows_sql(con)
+    select = f"SELECT {NORMALIZED_COLUMNS} FROM accepted"
+    if derived:
+        select += f" UNION ALL SELECT {NORMALIZED_COLUMNS} FROM ({derived})"
+    parquet_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = parquet_path.with_suffix(".parquet.tmp")
+    con.execute(
+        f"COPY ({select}) TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd, "
+        "ROW_GROUP_SIZE 500000)"
+    )
+    tmp.replace(parquet_path)
+    return [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT measure FROM read_parquet({_lit(str(parquet_path))}) "
+            "WHERE measure LIKE 'sdoh\\_%' ESCAPE '\\'"
+        ).fetchall()
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Stratification (also used by re-stratify, straight from the Parquet file)
+
+
+def stratify(
+    con,
+    *,
+    source: str,
+    value_maps: dict[str, dict[str, str]],
+    intersections: list[str],
+    dimensions_present: set[str] | None = None,
+) -> Strata:
+    """One scan with GROUPING SETS over every dimension and intersection.
+
+    `source` is a table/view name or a `read_parquet(...)` expression with the normalized
+    columns. Unmapped (non-empty, unknown) source values become Unknown and are counted.
+    """
+    strata = Strata()
+    for family in MAPPED_FAMILIES:
+        rows = con.execute(
+            f"SELECT {family}, count(*) FROM {source} WHERE {family} IS NOT NULL GROUP BY 1"
+        ).fetchall()
+        mapping = value_maps.get(family, {})
+        raws, targets = [], []
+        for raw, count in rows:
+            key = normalize_key(raw)
+            if not key:
+                continue
+            target = mapping.get(key)
+            if target is None:
+                strata.unmapped.setdefault(family, {})
+                strata.unmapped[family][raw.strip()] = (
+                    strata.unmapped[family].get(raw.strip(), 0) + count
+                )
+            else:
+                raws.append(raw)
+                targets.append(target)
+        _register(con, f"vm_{family}", pa.table({"raw": raws, "target": targets}, schema=_VM))
+
+    present = dimensions_present or _present_dimensions(con, source)
+    dims = [d for d in _DIM_ORDER if d in present]
+    inter = [
+        tuple(i.split(" x "))
+        for i in intersections
+        if all(part in dims for part in i.split(" x ")) and len(i.split(" x ")) == 2
+    ]
+    keys = "measure, period_start, granularity, period_label"
+    sets = (
+        [f"({keys})"] + [f"({keys}, {d})" for d in dims] + [f"({keys}, {a}, {b})" for a, b in inter]
+    )
+    race = f"coalesce(vr.target, '{UNKNOWN}')"
+    eth = (
+        f"coalesce(ve.target, CASE WHEN {race} = '{HISPANIC}' THEN '{HISPANIC}' "
+        f"ELSE '{UNKNOWN}' END)"
+    )
+    mapped = f"""SELECT n.measure, n.period_start, n.granularity, n.period_label,
+                    n.numerator, n.denominator,
+                    {race} AS race, {eth} AS ethnicity,
+                    CASE WHEN {eth} = '{HISPANIC}' THEN '{HISPANIC}'
+                         WHEN {race} = '{UNKNOWN}' AND {eth} = '{DECLINED}' THEN '{DECLINED}'
+                         ELSE {race} END AS race_ethnicity,
+                    coalesce(vl.target, '{UNKNOWN}') AS language,
+                    coalesce(vs.target, '{UNKNOWN}') AS sex,
+                    coalesce(vp.target, '{UNKNOWN}') AS payer,
+                    n.site, n.age_band
+             FROM {source} n
+             LEFT JOIN vm_race vr ON vr.raw = n.race
+             LEFT JOIN vm_ethnicity ve ON ve.raw = n.ethnicity
+             LEFT JOIN vm_language vl ON vl.raw = n.language
+             LEFT JOIN vm_sex vs ON vs.raw = n.sex
+             LEFT JOIN vm_payer vp ON vp.raw = n.payer
+             WHERE NOT n.excluded"""
+    grouping = ", ".join(_DIM_ORDER)
+    query = f"""SELECT {keys}, {grouping}, GROUPING({grouping}) AS gid,
+                       sum(numerator)::BIGINT, sum(denominator)::BIGINT
+                FROM ({mapped}) GROUP BY GROUPING SETS ({", ".join(sets)})"""
+    width = len(_DIM_ORDER)
+    for row in con.execute(query).fetchall():
+        measure, start, granularity, label = row[:4]
+        values = row[4 : 4 + width]
+        gid = row[4 + width]
+        grouped = [d for i, d in enumerate(_DIM_ORDER) if not gid & (1 << (width - 1 - i))]
+        if not grouped:
+            dimension, group = "all", "All patients"
+        else:
+            dimension = " x ".join(grouped)
+            group = " x ".join(values[_DIM_ORDER.index(d)] for d in grouped)
+        strata.rows.append((measure, start, granularity, label, dimension, group, row[-2], row[-1]))
+    return strata
+
+
+_VM = pa.schema([("raw", pa.string()), ("target", pa.string())])
+_DIM_ORDER = ("race", "ethnicity", "race_ethnicity", "language", "sex", "age_band", "payer", "site")
+
+
+def _present_dimensions(con, source: str) -> set[str]:
+    """Race, ethnicity and language are expected: always stratified (all Unknown when
+    absent). Sex, payer, site and age band only when the extract has them."""
+    row = con.execute(
+        f"""SELECT count(sex), count(payer), count(*) FILTER (WHERE site <> '{UNKNOWN}'),
+                   count(*) FILTER (WHERE age_band <> '{UNKNOWN}') FROM {source}"""
+    ).fetchall()[0]
+    present = {"race", "ethnicity", "race_ethnicity", "language"}
+    for name, count in zip(("sex", "payer", "site", "age_band"), row, strict=True):
+        if count:
+            present.add(name)
+    return present
+
+
+def parquet_source(path: Path) -> str:
+    return f"read_parquet({_lit(str(path))})"

@@ -1,0 +1,855 @@
+"""Data hub writes and workflows: measures, uploads, mappings, value maps, and the ingest and
+re-stratify jobs. Keyword-only, audited in the same transaction, `<entity>_<action>` names.
+
+The job body (`extract_process`) validates everything before anything is stored; results are
+replaced delete-then-insert in one atomic block keyed by the extract, so a retry or a second run
+yields the same rows. Progress is written outside that block so pages see it while it runs.
+"""
+
+import csv
+import io
+import json
+import logging
+import shutil
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+from duckdb import __version__ as duckdb_version
+
+from equity_portal.core.audit import audit_record
+from equity_portal.core.jobs import job_claim, job_create, job_finish, job_progress, job_requeue
+from equity_portal.core.models import Job, Organization, User
+from equity_portal.core.pseudonymize import organization_key
+
+from . import engine, mapping, storage
+from .defaults import default_value_maps, normalize_key
+from .models import (
+    DEFAULT_INTERSECTIONS,
+    DIMENSIONS,
+    INTERSECTION_SEPARATOR,
+    ColumnMapping,
+    Extract,
+    ExtractProvenance,
+    HubSettings,
+    Measure,
+    StratifiedCount,
+    ValueMapEntry,
+)
+from .sources import UnreadableFile, inspect_file, prepare_for_duckdb
+
+logger = logging.getLogger(__name__)
+
+BULK_BATCH = 2000
+PROCESS_JOB = "data_hub.process_extract"
+RESTRATIFY_JOB = "data_hub.restratify_extract"
+GENERIC_FAILURE = (
+    "Processing stopped because of an internal error. Nothing was stored. Retry; if it fails "
+    "again, contact your portal administrator."
+)
+try:  # the statistics engine (issue 4) may not be installed everywhere yet
+    from equity_stats import METHOD_VERSION
+except ImportError:  # pragma: no cover
+    METHOD_VERSION = ""
+
+SOCIAL_NEED_NAMES = {
+    "food": "Food insecurity",
+    "housing": "Housing instability",
+    "transportation": "Transportation needs",
+    "utilities": "Utility needs",
+    "safety": "Interpersonal safety",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Settings and value maps
+
+
+def hub_settings_get(*, organization: Organization) -> HubSettings:
+    settings_row, _ = HubSettings.objects.get_or_create(
+        organization=organization, defaults={"intersections": list(DEFAULT_INTERSECTIONS)}
+    )
+    return settings_row
+
+
+def value_maps_seed_defaults(*, organization: Organization) -> int:
+    """Give an organization the default value maps (idempotent: existing entries stay)."""
+    entries = [
+        ValueMapEntry(
+            organization=organization,
+            family=family,
+            source_value=source[:200],
+            target=target,
+            is_default=True,
+        )
+        for family, values in default_value_maps().items()
+        for source, target in values.items()
+    ]
+    created = ValueMapEntry.objects.bulk_create(
+        entries, batch_size=BULK_BATCH, ignore_conflicts=True
+    )
+    hub_settings_get(organization=organization)
+    return len(created)
+
+
+def value_maps_for(*, organization: Organization) -> dict[str, dict[str, str]]:
+    if not ValueMapEntry.objects.filter(organization=organization).exists():
+        value_maps_seed_defaults(organization=organization)
+    maps: dict[str, dict[str, str]] = {f: {} for f in ValueMapEntry.Family.values}
+    for family, source, target in ValueMapEntry.objects.filter(
+        organization=organization
+    ).values_list("family", "source_value", "target"):
+        maps[family][source] = target
+    return maps
+
+
+def _bump_value_map_version(organization: Organization) -> int:
+    hub = hub_settings_get(organization=organization)
+    hub.value_map_version += 1
+    hub.save(update_fields=["value_map_version"])
+    return hub.value_map_version
+
+
+@transaction.atomic
+def value_map_entry_set(
+    *, organization: Organization, family: str, source_value: str, target: str, actor: User
+) -> ValueMapEntry:
+    key = normalize_key(source_value)
+    if family not in ValueMapEntry.Family.values:
+        raise ValidationError("Choose one of the value-map families.")
+    if not key or not target.strip():
+        raise ValidationError("Both the source value and the standard label are required.")
+    entry, _ = ValueMapEntry.objects.update_or_create(
+        organization=organization,
+        family=family,
+        source_value=key,
+        defaults={"target": target.strip(), "is_default": False},
+    )
+    version = _bump_value_map_version(organization)
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="value_map.set",
+        obj=entry,
+        details={"family": family, "source": key, "target": entry.target, "version": version},
+    )
+    return entry
+
+
+@transaction.atomic
+def value_map_entry_delete(*, entry: ValueMapEntry, actor: User) -> None:
+    organization = entry.organization
+    details = {"family": entry.family, "source": entry.source_value}
+    audit_record(organization=organization, actor=actor, action="value_map.delete", obj=entry,
+                 details=details)  # fmt: skip
+    entry.delete()
+    _bump_value_map_version(organization)
+
+
+@transaction.atomic
+def hub_settings_update(
+    *, organization: Organization, intersections: list[str], actor: User
+) -> HubSettings:
+    normalized = []
+    for item in intersections:
+        parts = [p.strip() for p in item.split(INTERSECTION_SEPARATOR.strip())]
+        parts = [p for p in DIMENSIONS if p in parts]  # canonical order
+        if len(parts) != 2:
+            raise ValidationError(f"“{item}” is not an intersection of two dimensions.")
+        normalized.append(INTERSECTION_SEPARATOR.join(parts))
+    hub = hub_settings_get(organization=organization)
+    hub.intersections = sorted(set(normalized), key=normalized.index)
+    hub.save(update_fields=["intersections"])
+    audit_record(organization=organization, actor=actor, action="data_hub.settings",
+                 obj=hub, details={"intersections": hub.intersections})  # fmt: skip
+    return hub
+
+
+# --------------------------------------------------------------------------------------------
+# Measures
+
+
+def measure_aliases(*, organization: Organization) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for code, name in Measure.objects.filter(organization=organization).values_list("code", "name"):
+        aliases.setdefault(normalize_key(name), code)
+    for code in Measure.objects.filter(organization=organization).values_list("code", flat=True):
+        aliases[normalize_key(code)] = code
+    return aliases
+
+
+@transaction.atomic
+def measure_save(
+    *,
+    organization: Organization,
+    actor: User | None,
+    code: str,
+    name: str,
+    direction: str = Measure.Direction.HIGHER,
+    category: str = Measure.Category.QUALITY,
+    description: str = "",
+    steward: str = "",
+) -> tuple[Measure, bool]:
+    """Define or update a measure by its code."""
+    code = code.strip()
+    if not code or not name.strip():
+        raise ValidationError("A measure needs a code and a name.")
+    if direction not in Measure.Direction.values:
+        raise ValidationError(f"Direction must be one of: {', '.join(Measure.Direction.values)}.")
+    if category not in Measure.Category.values:
+        raise ValidationError(f"Category must be one of: {', '.join(Measure.Category.values)}.")
+    measure, created = Measure.objects.update_or_create(
+        organization=organization,
+        code=code,
+        defaults={
+            "name": name.strip(),
+            "direction": direction,
+            "category": category,
+            "description": description,
+            "steward": steward,
+        },
+    )
+    audit_record(organization=organization, actor=actor,
+                 action="measure.create" if created else "measure.update", obj=measure,
+                 details={"code": code})  # fmt: skip
+    return measure, created
+
+
+def measures_import_csv(
+    *, organization: Organization, text: str, actor: User | None
+) -> tuple[int, int]:
+    """Columns code,name,direction,category (plus optional description, steward). All rows are
+    checked before any is saved. Returns (created, updated)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    required = {"code", "name", "direction", "category"}
+    if not reader.fieldnames or not required <= {f.strip().lower() for f in reader.fieldnames}:
+        raise ValidationError("The measures file needs the columns code,name,direction,category.")
+    rows = []
+    for number, raw in enumerate(reader, start=2):
+        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        if row["direction"] not in Measure.Direction.values:
+            raise ValidationError(
+                f"Row {number}: direction must be higher_is_better or lower_is_better."
+            )
+        if row["category"] not in Measure.Category.values:
+            raise ValidationError(
+                f"Row {number}: category must be one of {', '.join(Measure.Category.values)}."
+            )
+        if not row["code"] or not row["name"]:
+            raise ValidationError(f"Row {number}: code and name are required.")
+        rows.append(row)
+    created = updated = 0
+    with transaction.atomic():
+        for row in rows:
+            _, was_created = measure_save(
+                organization=organization,
+                actor=actor,
+                code=row["code"],
+                name=row["name"],
+                direction=row["direction"],
+                category=row["category"],
+                description=row.get("description", ""),
+                steward=row.get("steward", ""),
+            )
+            created += was_created
+            updated += not was_created
+    return created, updated
+
+
+# --------------------------------------------------------------------------------------------
+# Upload and mapping
+
+
+def _max_upload_bytes() -> int:
+    return int(settings.MAX_UPLOAD_MB) * 1024 * 1024
+
+
+def extract_upload(*, organization: Organization, uploaded_file, actor: User | None) -> Extract:
+    """Stream the upload to private storage in chunks, read its header, record the extract.
+    An unreadable file raises ValidationError with one message and leaves nothing behind."""
+    name = Path(getattr(uploaded_file, "name", "extract.csv")).name[:255]
+    suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
+    relative = storage.new_upload_path(organization.pk, suffix)
+    path = storage.absolute(relative)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    try:
+        with open(path, "wb") as out:
+            for chunk in uploaded_file.chunks():
+                size += len(chunk)
+                if size > _max_upload_bytes():
+                    raise UnreadableFile(
+                        f"The file is larger than the {settings.MAX_UPLOAD_MB} MB upload limit."
+                    )
+                out.write(chunk)
+        info = inspect_file(path)
+    except UnreadableFile as error:
+        path.unlink(missing_ok=True)
+        raise ValidationError(str(error)) from error
+    with transaction.atomic():
+        extract = Extract.objects.create(
+            organization=organization,
+            original_name=name,
+            file_format=info["file_format"],
+            encoding=info["encoding"],
+            delimiter=info["delimiter"],
+            size_bytes=size,
+            raw_path=relative,
+            headers=info["headers"],
+            header_signature=mapping.header_signature(info["headers"]),
+            uploaded_by=actor,
+        )
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="extract.upload",
+            obj=extract,
+            details={"name": name, "bytes": size, "format": info["file_format"],
+                     "encoding": info["encoding"], "columns": len(info["headers"])},
+        )  # fmt: skip
+    return extract
+
+
+def extract_preview(*, extract: Extract) -> list[list[str]]:
+    """The first rows of the raw file for the mapping page (read from disk, never stored)."""
+    if extract.raw_deleted_at or not extract.raw_path:
+        return []
+    try:
+        return inspect_file(storage.absolute(extract.raw_path))["preview"]
+    except (UnreadableFile, OSError):
+        return []
+
+
+def mapping_suggestion(*, extract: Extract) -> dict:
+    """The config to show first: the remembered one for this header signature, else
+    suggestions from common EHR names."""
+    remembered = ColumnMapping.objects.filter(
+        organization=extract.organization, header_signature=extract.header_signature, name=""
+    ).first()
+    if remembered and not mapping.validate_config(remembered.config, extract.headers):
+        return {**remembered.config, "remembered": True}
+    columns = mapping.suggest(extract.headers, measure_aliases(organization=extract.organization))
+    return {"format": mapping.guess_format(columns), "columns": columns, "date_period": "month"}
+
+
+def _clean_config(config: dict, headers: list[str]) -> dict:
+    problems = mapping.validate_config(config, headers)
+    if problems:
+        raise ValidationError(problems)
+    return {
+        "format": config.get("format", mapping.LONG),
+        "columns": {h: t for h, t in (config.get("columns") or {}).items() if t},
+        "date_period": config.get("date_period", "month"),
+    }
+
+
+def _enqueue(job: Job) -> None:
+    from . import tasks  # tasks import this module
+
+    task = tasks.process_extract if job.kind == PROCESS_JOB else tasks.restratify_extract
+    transaction.on_commit(lambda: task.delay(job.pk))
+
+
+@transaction.atomic
+def extract_map_columns(
+    *, extract: Extract, config: dict, actor: User | None, save_as: str = ""
+) -> Extract:
+    """Store the mapping (remembered by header signature, optionally saved by name) and queue
+    the processing job."""
+    if extract.status not in (Extract.Status.UPLOADED, Extract.Status.FAILED,
+                              Extract.Status.WAITING, Extract.Status.PROCESSED):  # fmt: skip
+        raise ValidationError("This extract is being processed; wait for the job to finish.")
+    if extract.raw_deleted_at:
+        raise ValidationError("The uploaded file was deleted after processing; upload it again.")
+    clean = _clean_config(config, extract.headers)
+    organization = extract.organization
+    remembered, _ = ColumnMapping.objects.update_or_create(
+        organization=organization,
+        header_signature=extract.header_signature,
+        name="",
+        defaults={"config": clean, "created_by": actor},
+    )
+    used = remembered
+    if save_as.strip():
+        used, _ = ColumnMapping.objects.update_or_create(
+            organization=organization,
+            name=save_as.strip()[:120],
+            defaults={
+                "config": clean,
+                "header_signature": extract.header_signature,
+                "created_by": actor,
+            },
+        )
+    extract.mapping = used
+    extract.mapping_config = clean
+    extract.status = Extract.Status.QUEUED
+    extract.accept_rejections = False
+    job = job_create(organization=organization, kind=PROCESS_JOB, created_by=actor,
+                     object_type="data_hub.extract", object_id=extract.pk)  # fmt: skip
+    extract.job = job
+    extract.save(update_fields=["mapping", "mapping_config", "status", "accept_rejections", "job"])
+    audit_record(organization=organization, actor=actor, action="extract.map", obj=extract,
+                 details={"mapping": used.name or "remembered", "format": clean["format"],
+                          "columns": len(clean["columns"])})  # fmt: skip
+    _enqueue(job)
+    return extract
+
+
+@transaction.atomic
+def column_mapping_import(
+    *, organization: Organization, name: str, payload: str, actor: User | None
+) -> ColumnMapping:
+    try:
+        data = json.loads(payload)
+    except (ValueError, TypeError) as error:
+        raise ValidationError("The mapping file is not valid JSON.") from error
+    if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
+        raise ValidationError("The mapping file needs a “columns” object (header -> field).")
+    config = {
+        "format": data.get("format", mapping.LONG),
+        "columns": {str(k): str(v) for k, v in data["columns"].items() if v},
+        "date_period": data.get("date_period", "month"),
+    }
+    problems = mapping.validate_config(config, list(config["columns"]))
+    if problems:
+        raise ValidationError(problems)
+    name = (name or data.get("name") or "").strip()[:120]
+    if not name:
+        raise ValidationError("Give the imported mapping a name.")
+    saved, _ = ColumnMapping.objects.update_or_create(
+        organization=organization,
+        name=name,
+        defaults={
+            "config": config,
+            "header_signature": mapping.header_signature(list(config["columns"])),
+            "created_by": actor,
+        },
+    )
+    audit_record(organization=organization, actor=actor, action="mapping.import", obj=saved,
+                 details={"name": name})  # fmt: skip
+    return saved
+
+
+def column_mapping_export(*, column_mapping: ColumnMapping) -> dict:
+    return {"name": column_mapping.name, **column_mapping.config}
+
+
+# --------------------------------------------------------------------------------------------
+# Decisions while an extract waits, retry, discard, re-stratify
+
+
+def _requeue(extract: Extract, actor: User | None, action: str, details: dict) -> None:
+    job = extract.job
+    if job is None or not job_requeue(job=job):
+        raise ValidationError("This extract has no finished job to run again.")
+    extract.status = Extract.Status.QUEUED
+    extract.save(update_fields=["status", "accept_rejections", "rejected_measure_codes"])
+    audit_record(organization=extract.organization, actor=actor, action=action, obj=extract,
+                 details=details)  # fmt: skip
+    _enqueue(job)
+
+
+@transaction.atomic
+def extract_retry(*, extract: Extract, actor: User | None) -> None:
+    if extract.job is None or extract.job.status != Job.Status.FAILED:
+        raise ValidationError("Only a failed job can be retried.")
+    _requeue(extract, actor, "extract.retry", {"job": extract.job_id})
+
+
+@transaction.atomic
+def extract_accept_rejections(*, extract: Extract, actor: User | None) -> None:
+    if extract.status != Extract.Status.WAITING:
+        raise ValidationError("This extract is not waiting for a decision.")
+    extract.accept_rejections = True
+    _requeue(extract, actor, "extract.accept_rejections", {"rejected": extract.rows_rejected})
+
+
+@transaction.atomic
+def extract_resolve_measures(
+    *, extract: Extract, define: list[dict], reject: list[str], actor: User | None
+) -> None:
+    """Define the extract's undefined measure codes or reject them (their rows are skipped),
+    then run the job again."""
+    if extract.status != Extract.Status.WAITING or not extract.undefined_measure_codes:
+        raise ValidationError("This extract has no undefined measures waiting.")
+    pending = {normalize_key(c) for c in extract.undefined_measure_codes}
+    decided = {normalize_key(d["code"]) for d in define} | {normalize_key(c) for c in reject}
+    if pending - decided:
+        raise ValidationError("Define or reject every listed measure code.")
+    for item in define:
+        measure_save(organization=extract.organization, actor=actor, **item)
+    extract.rejected_measure_codes = sorted(
+        set(extract.rejected_measure_codes) | {normalize_key(c) for c in reject}
+    )
+    extract.undefined_measure_codes = []
+    extract.save(update_fields=["undefined_measure_codes"])
+    _requeue(extract, actor, "extract.measures_resolved",
+             {"defined": len(define), "rejected": len(reject)})  # fmt: skip
+
+
+@transaction.atomic
+def extract_discard(*, extract: Extract, actor: User | None) -> None:
+    if extract.status not in (Extract.Status.WAITING, Extract.Status.FAILED,
+                              Extract.Status.UPLOADED):  # fmt: skip
+        raise ValidationError("Only an extract that is not stored can be discarded.")
+    extract.status = Extract.Status.DISCARDED
+    _delete_raw(extract)
+    extract.save(update_fields=["status", "raw_deleted_at"])
+    audit_record(organization=extract.organization, actor=actor, action="extract.discard",
+                 obj=extract)  # fmt: skip
+
+
+@transaction.atomic
+def extract_restratify(*, extract: Extract, actor: User | None) -> Job:
+    if extract.status != Extract.Status.PROCESSED or not extract.parquet_path:
+        raise ValidationError("Only a processed extract can be re-stratified.")
+    job = job_create(organization=extract.organization, kind=RESTRATIFY_JOB, created_by=actor,
+                     object_type="data_hub.extract", object_id=extract.pk)  # fmt: skip
+    extract.job = job
+    extract.save(update_fields=["job"])
+    audit_record(organization=extract.organization, actor=actor,
+                 action="extract.restratify_requested", obj=extract)  # fmt: skip
+    _enqueue(job)
+    return job
+
+
+def _delete_raw(extract: Extract) -> None:
+    if extract.raw_path and not extract.raw_deleted_at:
+        storage.delete(extract.raw_path)
+        extract.raw_deleted_at = timezone.now()
+
+
+def extracts_purge_raw(*, organization: Organization | None = None) -> int:
+    """Delete raw uploads whose retention has passed. Returns how many were deleted."""
+    with scopes_disabled():
+        due = Extract.objects.filter(
+            raw_deleted_at__isnull=True, raw_delete_after__lte=timezone.now()
+        )
+        if organization is not None:
+            due = due.filter(organization=organization)
+        count = 0
+        for extract in due:
+            _delete_raw(extract)
+            extract.save(update_fields=["raw_deleted_at"])
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------------------------
+# The jobs
+
+
+def _claim(job_id: int, take_over: bool) -> Job | None:
+    if not job_claim(job_id=job_id, allow_stale_running=take_over):
+        return None  # another delivery has it, or it is already done
+    with scopes_disabled():
+        return Job.objects.select_related("organization").get(pk=job_id)
+
+
+def _extract_for(job: Job) -> Extract:
+    return Extract.objects.select_related("organization").get(
+        organization=job.organization, pk=int(job.object_id)
+    )
+
+
+def extract_process(*, job_id: int, take_over: bool = False) -> None:
+    """The ingest job: reading, validating, aggregating, saving."""
+    job = _claim(job_id, take_over)
+    if job is None:
+        return
+    with scope(organization=job.organization):
+        extract = _extract_for(job)
+        work = storage.work_dir(extract, job.pk)
+        try:
+            _process(extract, job, work)
+        except OperationalError:
+            raise  # transient: the task retries
+        except (UnreadableFile, engine.IngestError) as error:
+            _fail(extract, job, str(error))
+        except Exception as error:  # noqa: BLE001 - the user sees a known message only
+            # The exception text may quote raw rows (PHI): log its type only.
+            logger.error("extract %s job %s failed: %s", extract.pk, job.pk, type(error).__name__)
+            _fail(extract, job, GENERIC_FAILURE)
+        finally:
+            storage.remove_tree(work)
+
+
+def _fail(extract: Extract, job: Job, message: str) -> None:
+    Extract.objects.filter(pk=extract.pk).update(status=Extract.Status.FAILED)
+    job_finish(job_id=job.pk, status=Job.Status.FAILED, message=message)
+
+
+def _wait(extract: Extract, job: Job, message: str, fields: dict) -> None:
+    Extract.objects.filter(pk=extract.pk).update(status=Extract.Status.WAITING, **fields)
+    job_finish(job_id=job.pk, status=Job.Status.WAITING, message=message)
+
+
+def _progress(job_id: int):
+    def report(phase: str, rows_done=None, rows_total=None, percent=None):
+        job_progress(job_id=job_id, phase=phase, rows_done=rows_done, rows_total=rows_total,
+                     percent=percent)  # fmt: skip
+
+    return report
+
+
+def _keep_rejects(extract: Extract, result: engine.IngestResult) -> str:
+    relative = f"{storage.extract_dir(extract)}/rejects.csv"
+    target = storage.absolute(relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if result.rejects_csv and result.rejects_csv.exists():
+        shutil.move(str(result.rejects_csv), target)
+    return relative
+
+
+def _process(extract: Extract, job: Job, work: Path) -> None:
+    organization = extract.organization
+    progress = _progress(job.pk)
+    Extract.objects.filter(pk=extract.pk).update(status=Extract.Status.PROCESSING)
+    if (
+        extract.raw_deleted_at
+        or not extract.raw_path
+        or not storage.absolute(extract.raw_path).exists()
+    ):
+        raise engine.IngestError(
+            "The uploaded file is no longer available (it is deleted after processing). "
+            "Upload the extract again."
+        )
+    if not extract.mapping_config:
+        raise engine.IngestError("Map the extract's columns before processing it.")
+    progress("reading", rows_done=0, percent=1)
+    csv_path, delimiter = prepare_for_duckdb(
+        path=storage.absolute(extract.raw_path),
+        file_format=extract.file_format,
+        encoding=extract.encoding,
+        delimiter=extract.delimiter,
+        work_dir=work,
+    )
+    spec = engine.IngestSpec(
+        csv_path=csv_path,
+        delimiter=delimiter,
+        headers=extract.headers,
+        config=extract.mapping_config,
+        measure_aliases=measure_aliases(organization=organization),
+        rejected_measures=set(extract.rejected_measure_codes),
+        key=organization_key(organization),
+        work_dir=work,
+        progress=progress,
+    )
+    con = engine.connect(work)
+    try:
+        result = engine.validate(con, spec)
+        if result.undefined_measures:
+            shown = ", ".join(result.undefined_measures[:20])
+            more = len(result.undefined_measures) - 20
+            _wait(
+                extract,
+                job,
+                f"The extract uses measures your organization has not defined: {shown}"
+                + (f" and {more} more" if more > 0 else "")
+                + ". Define or reject them below; nothing was stored.",
+                {"undefined_measure_codes": result.undefined_measures,
+                 "rows_read": result.rows_read},
+            )  # fmt: skip
+            return
+        report = {
+            "rows_read": result.rows_read,
+            "rows_accepted": result.rows_accepted,
+            "rows_rejected": result.rows_rejected,
+            "rows_excluded": result.rows_excluded,
+            "rows_skipped": result.rows_skipped,
+            "rejected_sample": result.reject_sample,
+            "rejected_reasons": result.reject_reasons,
+            "rejects_path": _keep_rejects(extract, result),
+        }
+        tolerance = Decimal(organization.reject_tolerance_percent)
+        considered = max(result.rows_read - result.rows_skipped, 1)
+        percent = Decimal(100 * result.rows_rejected) / Decimal(considered)
+        if percent > tolerance and not extract.accept_rejections:
+            _wait(
+                extract,
+                job,
+                f"{result.rows_rejected:,} of {considered:,} rows ({percent:.1f}%) were rejected, "
+                f"more than your organization's tolerance of {tolerance:g}%. Nothing was stored. "
+                "Review the report, then store the valid rows anyway or discard the extract.",
+                report,
+            )
+            return
+        if result.rows_accepted == 0:
+            _wait(extract, job, "No row was accepted, so nothing was stored. Review the report.",
+                  report)  # fmt: skip
+            return
+        progress("aggregating", rows_done=result.rows_read, percent=65)
+        parquet_relative = f"{storage.extract_dir(extract)}/normalized.parquet"
+        derived = engine.write_parquet(con, storage.absolute(parquet_relative))
+        progress("aggregating", rows_done=result.rows_read, percent=75)
+        hub = hub_settings_get(organization=organization)
+        strata = engine.stratify(
+            con,
+            source="accepted",
+            value_maps=value_maps_for(organization=organization),
+            intersections=hub.intersections,
+        )
+    finally:
+        con.close()
+    progress("saving", rows_done=result.rows_read, percent=85)
+    with transaction.atomic():
+        _ensure_social_need_measures(organization, derived)
+        counts = _store_counts(extract, strata)
+        _store_provenance(extract, hub, restratified=False)
+        now = timezone.now()
+        extract.refresh_from_db()
+        for name, value in report.items():
+            setattr(extract, name, value)
+        extract.parquet_path = parquet_relative
+        extract.unmapped_values = strata.unmapped
+        extract.measures_count = len({r[0] for r in strata.rows})
+        extract.periods_count = len({(r[1], r[2]) for r in strata.rows})
+        extract.status = Extract.Status.PROCESSED
+        extract.processed_at = now
+        extract.undefined_measure_codes = []
+        if organization.raw_retention_days:
+            extract.raw_delete_after = now + timedelta(days=organization.raw_retention_days)
+        extract.save()
+        audit_record(
+            organization=organization,
+            actor=job.created_by,
+            action="extract.process",
+            obj=extract,
+            details={"job": job.pk, "rows_read": result.rows_read,
+                     "rows_accepted": result.rows_accepted, "rows_rejected": result.rows_rejected,
+                     "cells": counts},
+        )  # fmt: skip
+    job_finish(
+        job_id=job.pk,
+        status=Job.Status.SUCCEEDED,
+        message=f"{result.rows_accepted:,} rows stored as {counts:,} stratified counts.",
+    )
+    if not organization.raw_retention_days:
+        with transaction.atomic():
+            _delete_raw(extract)
+            extract.save(update_fields=["raw_deleted_at"])
+    extracts_purge_raw(organization=organization)
+
+
+def _ensure_social_need_measures(organization: Organization, codes: list[str]) -> None:
+    for code in codes:
+        _, need, kind = code.split("_", 2)
+        label = SOCIAL_NEED_NAMES.get(need, need.capitalize())
+        Measure.objects.get_or_create(
+            organization=organization,
+            code=code,
+            defaults={
+                "name": f"{label}: screening rate"
+                if kind == "screening"
+                else f"{label}: positive screens among screened",
+                "category": Measure.Category.SOCIAL_NEED,
+                "direction": Measure.Direction.HIGHER
+                if kind == "screening"
+                else Measure.Direction.LOWER,
+                "steward": "Derived from social-needs screening fields",
+            },
+        )
+
+
+def _store_counts(extract: Extract, strata: engine.Strata) -> int:
+    """Delete-then-insert the extract's counts (inside the caller's transaction)."""
+    measures = dict(
+        Measure.objects.filter(organization=extract.organization).values_list("code", "pk")
+    )
+    StratifiedCount.objects.filter(extract=extract).delete()
+    objects = [
+        StratifiedCount(
+            organization_id=extract.organization_id,
+            extract_id=extract.pk,
+            measure_id=measures[code],
+            period_start=start,
+            granularity=granularity,
+            period_label=label,
+            dimension=dimension,
+            group=group[:250],
+            numerator=numerator,
+            denominator=denominator,
+        )
+        for code, start, granularity, label, dimension, group, numerator, denominator in (
+            strata.rows
+        )
+        if code in measures
+    ]
+    StratifiedCount.objects.bulk_create(objects, batch_size=BULK_BATCH)
+    return len(objects)
+
+
+def _store_provenance(extract: Extract, hub: HubSettings, *, restratified: bool) -> None:
+    defaults = {
+        "organization": extract.organization,
+        "mapping_name": extract.mapping.name if extract.mapping else "",
+        "mapping_config": extract.mapping_config,
+        "header_signature": extract.header_signature,
+        "value_map_version": hub.value_map_version,
+        "intersections": hub.intersections,
+        "method_version": METHOD_VERSION,
+        "ingest_version": engine.ENGINE_VERSION,
+        "engine": f"duckdb {duckdb_version}",
+        "computed_at": timezone.now(),
+    }
+    provenance, _ = ExtractProvenance.objects.update_or_create(extract=extract, defaults=defaults)
+    if restratified:
+        ExtractProvenance.objects.filter(pk=provenance.pk).update(
+            restratified_count=F("restratified_count") + 1
+        )
+
+
+def extract_restratify_run(*, job_id: int, take_over: bool = False) -> None:
+    """Recompute an extract's counts from its Parquet file with the current value maps and
+    intersections."""
+    job = _claim(job_id, take_over)
+    if job is None:
+        return
+    with scope(organization=job.organization):
+        extract = _extract_for(job)
+        organization = extract.organization
+        work = storage.work_dir(extract, job.pk)
+        try:
+            path = storage.absolute(extract.parquet_path)
+            if not extract.parquet_path or not path.exists():
+                raise engine.IngestError(
+                    "The extract's normalized rows are missing; upload it again."
+                )
+            job_progress(job_id=job.pk, phase="aggregating", percent=20)
+            hub = hub_settings_get(organization=organization)
+            con = engine.connect(work)
+            try:
+                strata = engine.stratify(
+                    con,
+                    source=engine.parquet_source(path),
+                    value_maps=value_maps_for(organization=organization),
+                    intersections=hub.intersections,
+                )
+            finally:
+                con.close()
+            job_progress(job_id=job.pk, phase="saving", percent=80)
+            with transaction.atomic():
+                counts = _store_counts(extract, strata)
+                _store_provenance(extract, hub, restratified=True)
+                Extract.objects.filter(pk=extract.pk).update(unmapped_values=strata.unmapped)
+                audit_record(organization=organization, actor=job.created_by,
+                             action="extract.restratify", obj=extract,
+                             details={"job": job.pk, "cells": counts,
+                                      "value_map_version": hub.value_map_version})  # fmt: skip
+            job_finish(job_id=job.pk, status=Job.Status.SUCCEEDED,
+                       message=f"Re-stratified: {counts:,} stratified counts.")  # fmt: skip
+        except OperationalError:
+            raise
+        except engine.IngestError as error:
+            job_finish(job_id=job.pk, status=Job.Status.FAILED, message=str(error))
+        except Exception as error:  # noqa: BLE001
+            logger.error("restratify of extract %s failed: %s", extract.pk, type(error).__name__)
+            job_finish(job_id=job.pk, status=Job.Status.FAILED, message=GENERIC_FAILURE)
+        finally:
+            storage.remove_tree(work)
