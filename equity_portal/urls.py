@@ -10,6 +10,7 @@ org_patterns = [
     path("learn/", include("learning.urls")),
     path("data/results/", include("data_hub.results.urls")),
     path("data/community/", include("data_hub.community.urls")),
+    path("data/quality/", include("data_hub.quality.urls")),
     path("data/", include("data_hub.urls")),
 ]
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "learning",
     "data_hub",
     "data_hub.community",
+    "data_hub.quality",
 ]
 
 MIDDLEWARE = [
