@@ -21,4 +21,3 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include(org_patterns)),
     path("admin/", admin.site.urls),
 ]
-
