@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.proportion import confint_proportions_2indep
 
@@ -64,6 +64,7 @@ def test_zero_denominators_give_nan():
     assert all(math.isnan(v) for v in katz_ratio(1, 5, 1, 0))
 
 
+@settings(deadline=None)
 @given(counts(), counts())
 def test_newcombe_matches_statsmodels(a, b):
     (x1, n1), (x2, n2) = a, b
@@ -74,6 +75,7 @@ def test_newcombe_matches_statsmodels(a, b):
     assert -1.0 <= lo <= d <= hi <= 1.0
 
 
+@settings(deadline=None)
 @given(counts(min_x=1), counts(min_x=1))
 def test_katz_matches_statsmodels_log_ratio(a, b):
     (x1, n1), (x2, n2) = a, b
@@ -84,6 +86,7 @@ def test_katz_matches_statsmodels_log_ratio(a, b):
     assert hi == pytest.approx(expected[1], rel=1e-9)
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(counts(min_x=1), counts(min_x=1)), min_size=1, max_size=30))
 def test_vectorized_equals_elementwise(pairs):
     x1, n1, x2, n2 = (np.array(v) for v in zip(*[(*a, *b) for a, b in pairs], strict=True))
@@ -92,5 +95,6 @@ def test_vectorized_equals_elementwise(pairs):
     for i in range(len(pairs)):
         one_d = newcombe_difference(x1[i], n1[i], x2[i], n2[i])
         one_r = katz_ratio(x1[i], n1[i], x2[i], n2[i])
-        assert [v[i] for v in vec_d] == list(one_d)
-        assert [v[i] for v in vec_r] == list(one_r)
+        # equal up to rounding: numpy's array and scalar paths may differ in the last bit
+        np.testing.assert_allclose([v[i] for v in vec_d], one_d, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose([v[i] for v in vec_r], one_r, rtol=1e-12, atol=1e-15)

@@ -18,6 +18,7 @@ def test_crossings_limit_is_the_binomial_5th_percentile():
     assert [crossings_limit(int(i)) for i in n] == expected
 
 
+@settings(deadline=None)
 @given(st.integers(1, 5000))
 def test_limits_match_scipy_and_qicharts2(n):
     assert crossings_limit(n) == int(binom.ppf(0.05, n - 1, 0.5))
@@ -76,7 +77,7 @@ def reference_runs(values, centre):
     return len(useful), longest, crossings
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.integers(0, 6).map(float), st.just(math.nan)), max_size=60))
 def test_run_chart_matches_a_loop_reference(values):
     r = run_chart(values)
@@ -128,7 +129,7 @@ def test_p_chart_with_suppression():
         p_chart([5, 200], [100, 100])
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.integers(1, 2000), min_size=1, max_size=40).flatmap(
         lambda ns: st.tuples(st.tuples(*[st.integers(0, n) for n in ns]), st.just(ns))

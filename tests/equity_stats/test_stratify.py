@@ -244,7 +244,7 @@ def frames(draw):
     return pd.DataFrame(rows, columns=[*KEYS, "group", "numerator", "denominator"])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     frames(),
     st.sampled_from([HIGHER_IS_BETTER, LOWER_IS_BETTER]),

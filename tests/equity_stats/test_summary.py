@@ -166,7 +166,7 @@ def frames(draw):
     return pd.DataFrame(rows, columns=[*KEYS, "group", "numerator", "denominator"])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(frames(), st.sampled_from(["largest", "best", "pooled"]))
 def test_matches_loop_reference(df, rule):
     strat = stratify(df, direction=LOWER_IS_BETTER, reference_rule=rule)
@@ -176,7 +176,7 @@ def test_matches_loop_reference(df, rule):
         np.testing.assert_allclose(got[col], expected[col], rtol=1e-9, atol=1e-12, err_msg=col)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(frames())
 def test_summary_ignores_the_values_behind_suppressed_cells(df):
     strat = stratify(df, direction=LOWER_IS_BETTER)
