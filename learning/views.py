@@ -29,12 +29,19 @@ def _error(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _csv_cell(value):
+    # Text starting with = + - @ (or a tab/CR) is a formula to spreadsheet programs: defuse it.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _csv(filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
     return response
 
 
