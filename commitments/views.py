@@ -2,6 +2,7 @@
 redirect or render). Every write is a POST that redirects (POST-redirect-GET)."""
 
 import csv
+import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -131,7 +132,8 @@ def _progress_context(request, assessments) -> dict:
     rows = charts.assessment_progress_rows(assessments)
     return {
         "progress_rows": rows,
-        "progress_figure": charts.assessment_progress_figure(rows) if rows else None,
+        # A dict, so json_script escapes it safely into the page for plotly.js.
+        "progress_figure": json.loads(charts.assessment_progress_figure(rows)) if rows else None,
         "domain_labels": Domain.labels,
     }
 

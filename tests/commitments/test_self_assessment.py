@@ -139,7 +139,11 @@ def test_progress_chart_has_a_table_alternative_and_loads_plotly_locally(member_
     client = member_client(org, Role.CHAMPION)
     completed_assessment(org, client.user, value=1)
     completed_assessment(org, client.user, value=3)
-    page = client.get(url("assessment_list", org)).content.decode()
+    response = client.get(url("assessment_list", org))
+    page = response.content.decode()
+    figure = response.context["progress_figure"]
+    assert [trace["name"] for trace in figure["data"]][-1] == "Overall"
+    assert figure["layout"]["yaxis"]["range"] == [0, 100]
     assert 'src="/static/vendor/plotly/plotly.min.js"' in page
     assert 'id="progress-figure" type="application/json"' in page
     assert "Readiness score (%) per domain at each completed assessment" in page
