@@ -134,6 +134,7 @@ def pytest_configure(config):
     )
 
 
+@pytest.hookimpl(trylast=True)  # after `-m` deselection: only when browser tests will run
 def pytest_collection_modifyitems(config, items):
     # live_server runs Django in a thread next to Playwright's event loop.
     if any(item.get_closest_marker("browser") for item in items):

@@ -12,6 +12,8 @@ MANAGE = Path(__file__).resolve().parents[2] / "manage.py"
 
 def _run(*args: str, **env_overrides: str | None) -> subprocess.CompletedProcess:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "equity_portal.settings.production"}
+    # Set by tests/conftest.py for live_server + Playwright; never part of a deployment.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     for key, value in env_overrides.items():
         if value is None:
             env.pop(key, None)

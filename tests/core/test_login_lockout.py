@@ -8,7 +8,6 @@ from tests.factories import TEST_PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = reverse("login")
 
 
 @pytest.fixture
@@ -17,7 +16,7 @@ def member(org):
 
 
 def login(client, email, password):
-    return client.post(LOGIN, {"username": email, "password": password})
+    return client.post(reverse("login"), {"username": email, "password": password})
 
 
 def test_five_failures_lock_the_account_with_a_clear_message(member):
