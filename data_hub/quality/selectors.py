@@ -1,0 +1,187 @@
+"""Data quality reads: completeness (percent known / Unknown / Declined) by site and period,
+category distribution, from `QualityCount` only (a bounded number of queries). Figures from
+`equity_stats.data_quality` / `category_distribution`; suppression from
+`equity_stats.suppression_mask` (patients are counts that leave the server like any other).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import equity_stats
+from data_hub.models import Extract
+from equity_portal.core.models import Organization
+
+from .models import ALL_SITES, QUALITY_DIMENSIONS, QualityCount, QualitySnapshot
+
+QUALITY_COLUMNS = (
+    "period_start",
+    "period_label",
+    "site",
+    "dimension",
+    "patients",
+    "known",
+    "unknown",
+    "declined",
+    "percent_known",
+    "percent_unknown",
+    "percent_declined",
+    "suppressed",
+)
+CATEGORIES = ("known", "unknown", "declined")
+
+
+def snapshot(*, organization: Organization, extract: Extract) -> QualitySnapshot | None:
+    return QualitySnapshot.objects.filter(organization=organization, extract=extract).first()
+
+
+def count_frame(*, organization: Organization, extract: Extract) -> pd.DataFrame:
+    fields = ("period_start", "granularity", "period_label", "site", "dimension", "group")
+    rows = (
+        QualityCount.objects.filter(organization=organization, extract=extract)
+        .order_by()
+        .values_list(*fields, "patients")
+    )
+    return pd.DataFrame.from_records(list(rows), columns=[*fields, "patients"])
+
+
+def completeness(counts: pd.DataFrame, *, k: int) -> pd.DataFrame:
+    """One row per dimension x site x period: patients, known/unknown/declined counts and
+    percents, and which of them are suppressed. Suppression: the three categories of a row
+    are a table (a category's count or its complement below k, plus the complementary
+    rule); the sites of a period and dimension are a table too (few patients at one site
+    cannot be recovered from the all-sites total)."""
+    if counts.empty:
+        return pd.DataFrame(columns=[*QUALITY_COLUMNS, "granularity", "_mask"])
+    by = ["dimension", "site", "period_start"]
+    dq = equity_stats.data_quality(counts, count_col="patients", by=by)
+    labels = counts.drop_duplicates(["period_start"])[["period_start", "period_label"]]
+    dq = dq.merge(labels, on="period_start", how="left")
+    # Category cells.
+    long = dq.melt(id_vars=[*by, "total"], value_vars=list(CATEGORIES), var_name="category")
+    long["value"] = long["value"].astype("int64")
+    long["total"] = long["total"].astype("int64")
+    mask = equity_stats.suppression_mask(
+        long,
+        k=k,
+        table_keys=by,
+        group_col="category",
+        numerator_col="value",
+        denominator_col="total",
+    )
+    long["suppressed"] = mask.to_numpy()
+    hidden = long.pivot_table(
+        index=by, columns="category", values="suppressed", aggfunc="max"
+    ).reset_index()
+    dq = dq.merge(hidden.rename(columns={c: f"{c}_suppressed" for c in CATEGORIES}), on=by)
+    # Site cells (the all-sites row is their total, not one of them).
+    sites = dq[dq["site"] != ALL_SITES][["dimension", "period_start", "site", "total"]].copy()
+    sites["total"] = sites["total"].astype("int64")
+    sites["zero"] = 0
+    if len(sites):
+        site_mask = equity_stats.suppression_mask(
+            sites,
+            k=k,
+            table_keys=["dimension", "period_start"],
+            group_col="site",
+            numerator_col="zero",
+            denominator_col="total",
+        )
+        sites["site_suppressed"] = site_mask.to_numpy()
+        dq = dq.merge(
+            sites[["dimension", "period_start", "site", "site_suppressed"]],
+            on=["dimension", "period_start", "site"],
+            how="left",
+        )
+    else:
+        dq["site_suppressed"] = False
+    dq["site_suppressed"] = dq["site_suppressed"].fillna(False).astype(bool)
+    dq["suppressed"] = dq["site_suppressed"] | (dq["total"] < k)
+    for c in CATEGORIES:
+        dq[f"{c}_suppressed"] = dq[f"{c}_suppressed"].astype(bool) | dq["suppressed"]
+    dq["patients"] = dq["total"]
+    dq["_order"] = dq["site"].map(lambda s: (s != ALL_SITES, s))
+    dq = dq.sort_values(["dimension", "period_start", "_order"]).drop(columns="_order")
+    return dq.reset_index(drop=True)
+
+
+def completeness_rows(frame: pd.DataFrame) -> list[dict]:
+    """Rows with QUALITY_COLUMNS keys; a suppressed number is None."""
+    rows = []
+    for r in frame.to_dict("records"):
+        row = {
+            "period_start": r["period_start"],
+            "period_label": r["period_label"],
+            "site": r["site"],
+            "dimension": r["dimension"],
+            "patients": None if r["suppressed"] else int(r["patients"]),
+            "suppressed": bool(r["suppressed"]),
+        }
+        for c in CATEGORIES:
+            hidden = r[f"{c}_suppressed"]
+            row[c] = None if hidden else int(r[c])
+            percent = r[f"percent_{c}"]
+            row[f"percent_{c}"] = None if hidden or np.isnan(percent) else float(percent)
+        rows.append({c: row[c] for c in QUALITY_COLUMNS})
+    return rows
+
+
+def completeness_export_rows(*, organization: Organization, extract: Extract, k: int) -> list[dict]:
+    return completeness_rows(
+        completeness(count_frame(organization=organization, extract=extract), k=k)
+    )
+
+
+def distribution(
+    counts: pd.DataFrame, *, k: int, community: dict[str, dict[str, tuple]]
+) -> list[dict]:
+    """Category distribution of the latest period's patients (all sites), per dimension,
+    beside the community's population share where community data gives it."""
+    if counts.empty:
+        return []
+    latest = counts["period_start"].max()
+    part = counts[(counts["period_start"] == latest) & (counts["site"] == ALL_SITES)]
+    dist = equity_stats.category_distribution(part, count_col="patients", by=["dimension"])
+    dist["total"] = dist.groupby("dimension")["count"].transform("sum").astype("int64")
+    dist["count"] = dist["count"].astype("int64")
+    dist["suppressed"] = equity_stats.suppression_mask(
+        dist,
+        k=k,
+        table_keys=["dimension"],
+        group_col="group",
+        numerator_col="count",
+        denominator_col="total",
+    ).to_numpy()
+    label = part["period_label"].iloc[0] if len(part) else ""
+    rows = []
+    for r in dist.to_dict("records"):
+        share = community.get(r["dimension"], {}).get(r["group"])
+        rows.append(
+            {
+                "dimension": r["dimension"],
+                "group": r["group"],
+                "period_label": label,
+                "patients": None if r["suppressed"] else int(r["count"]),
+                "percent": None if r["suppressed"] else float(r["percent"]),
+                "suppressed": bool(r["suppressed"]),
+                "community_percent": share[0] if share else None,
+                "community_source": f"{share[2]} {share[3]}, {share[1]}" if share else "",
+            }
+        )
+    return rows
+
+
+def trend_rows(frame: pd.DataFrame) -> list[dict]:
+    """Percent known per period and dimension, all sites (the trend chart's data)."""
+    rows = completeness_rows(frame[frame["site"] == ALL_SITES]) if len(frame) else []
+    return [
+        {
+            "period_label": r["period_label"],
+            "dimension": r["dimension"],
+            "percent_known": r["percent_known"],
+            "suppressed": r["percent_known"] is None,
+        }
+        for r in rows
+        if r["dimension"] in QUALITY_DIMENSIONS
+    ]

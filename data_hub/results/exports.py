@@ -1,0 +1,272 @@
+"""CSV and XLSX exports of results, summary measures and data quality (issue 6 §5).
+
+One row builder per file, shared by the web downloads and `manage.py export_results`, so
+both give the same bytes. Rows are built from `equity_stats` output only: suppressed rows
+keep their identity and `suppressed=true` with every number empty. Rates are written at
+full precision (Python's shortest round-trip repr, up to 17 significant digits).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING
+
+from data_hub.models import OVERALL_DIMENSION, Extract, Measure
+from equity_portal.core.models import Organization
+
+from . import selectors
+from .selectors import Provenance
+
+RESULTS_COLUMNS = (
+    "measure",
+    "period_start",
+    "granularity",
+    "period_label",
+    "dimension",
+    "group",
+    "numerator",
+    "denominator",
+    "rate",
+    "rate_lower",
+    "rate_upper",
+    "suppressed",
+    "reference_group",
+    "is_reference",
+    "difference",
+    "difference_lower",
+    "difference_upper",
+    "ratio",
+    "ratio_lower",
+    "ratio_upper",
+    "significant",
+)
+SUMMARY_COLUMNS = (
+    "measure",
+    "period_start",
+    "period_label",
+    "dimension",
+    "reference_group",
+    "groups_compared",
+    "range_difference",
+    "range_ratio",
+    "index_of_disparity",
+    "between_group_variance",
+    "theil_index",
+    "mean_log_deviation",
+)
+NUMBER_COLUMNS = (
+    "numerator",
+    "denominator",
+    "rate",
+    "rate_lower",
+    "rate_upper",
+    "difference",
+    "difference_lower",
+    "difference_upper",
+    "ratio",
+    "ratio_lower",
+    "ratio_upper",
+)
+WHATS = ("results", "summary", "quality")
+FORMATS = ("csv", "xlsx")
+# Spreadsheet formula injection: text starting with these is quoted in CSV and always
+# stored as text in XLSX (site names and groups come from uploaded files).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _number(value):
+    """None for missing (NA, NaN, inf), else an int or a float."""
+    if value is None or value is pd.NA:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, bool):
+        return value
+    if float(value).is_integer() and not isinstance(value, float):
+        return int(value)
+    value = float(value)
+    return None if math.isinf(value) else value
+
+
+def _bool(value) -> bool:
+    return False if value is None or value is pd.NA or pd.isna(value) else bool(value)
+
+
+def _text(value) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def results_rows(frame: pd.DataFrame) -> list[dict]:
+    """One dict per measure x period x dimension x group, keys RESULTS_COLUMNS."""
+    rows = []
+    for r in frame.to_dict("records"):
+        suppressed = _bool(r["suppressed"])
+        row = {
+            "measure": r["measure_code"],
+            "period_start": r["period_start"],
+            "granularity": r["granularity"],
+            "period_label": r["period_label"],
+            "dimension": r["dimension"],
+            "group": r["group"],
+            "suppressed": suppressed,
+            "reference_group": _text(r["reference_group"]),
+            "is_reference": _bool(r["is_reference"]),
+            "significant": False if suppressed else _bool(r["significant"]),
+        }
+        for column in NUMBER_COLUMNS:
+            row[column] = None if suppressed else _number(r[column])
+        if row["numerator"] is not None:
+            row["numerator"] = int(row["numerator"])
+            row["denominator"] = int(row["denominator"])
+        rows.append({c: row[c] for c in RESULTS_COLUMNS})
+    return rows
+
+
+def summary_rows(frame: pd.DataFrame) -> list[dict]:
+    rows = []
+    for r in frame.to_dict("records"):
+        row = {
+            "measure": r["measure_code"],
+            "period_start": r["period_start"],
+            "period_label": r["period_label"],
+            "dimension": r["dimension"],
+            "reference_group": _text(r["reference_group"]),
+            "groups_compared": int(r["groups_compared"]),
+        }
+        for column in SUMMARY_COLUMNS[6:]:
+            row[column] = _number(r[column])
+        rows.append(row)
+    return rows
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_csv(columns: Iterable[str], rows: Iterable[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    columns = list(columns)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_cell(row[c]) for c in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _xlsx_value(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def write_xlsx(
+    columns: Iterable[str], rows: Iterable[dict], *, title: str, provenance: Provenance, k: int
+) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    columns = list(columns)
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([_xlsx_value(row[c]) for c in columns])
+    # Text cells stay text: a leading "=" from an uploaded site name is not a formula.
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = TYPE_STRING
+    sheet.freeze_panes = "A2"
+    about = workbook.create_sheet("Provenance")
+    about.append(["field", "value"])
+    for name, value in [*provenance.as_rows(), ("suppression_k", str(k))]:
+        about.append([name, value])
+        about.cell(row=about.max_row, column=2).data_type = TYPE_STRING
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- whole exports
+
+
+def _measures(organization: Organization) -> dict[int, Measure]:
+    return {m.pk: m for m in Measure.objects.filter(organization=organization)}
+
+
+def results_export_rows(*, organization: Organization, extract: Extract) -> list[dict]:
+    counts = selectors.count_frame(organization=organization, extract=extract)
+    frame = selectors.stratified(
+        counts, measures=_measures(organization), k=selectors.export_k(organization)
+    )
+    return results_rows(frame)
+
+
+def summary_export_rows(*, organization: Organization, extract: Extract) -> list[dict]:
+    counts = selectors.count_frame(organization=organization, extract=extract)
+    counts = counts[counts["dimension"] != OVERALL_DIMENSION]
+    frame = selectors.stratified(
+        counts, measures=_measures(organization), k=selectors.export_k(organization)
+    )
+    return summary_rows(selectors.summary(frame))
+
+
+def build(
+    *, organization: Organization, extract: Extract, what: str, file_format: str
+) -> tuple[bytes, str, str]:
+    """(content, filename, content type) of one export."""
+    if what not in WHATS or file_format not in FORMATS:
+        raise ValueError(f"unknown export {what!r} / {file_format!r}")
+    provenance = Provenance.of(extract)
+    k = selectors.export_k(organization)
+    if what == "results":
+        columns, rows = (
+            RESULTS_COLUMNS,
+            results_export_rows(organization=organization, extract=extract),
+        )
+    elif what == "summary":
+        columns, rows = (
+            SUMMARY_COLUMNS,
+            summary_export_rows(organization=organization, extract=extract),
+        )
+    else:
+        from data_hub.quality import selectors as quality_selectors
+
+        columns = quality_selectors.QUALITY_COLUMNS
+        rows = quality_selectors.completeness_export_rows(
+            organization=organization, extract=extract, k=k
+        )
+    stem = f"{what}-extract-{extract.pk}-{provenance.method_version}"
+    if file_format == "csv":
+        return write_csv(columns, rows), f"{stem}.csv", "text/csv; charset=utf-8"
+    content = write_xlsx(columns, rows, title=what, provenance=provenance, k=k)
+    return (
+        content,
+        f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

@@ -1,0 +1,443 @@
+"""Reads behind the results explorer, the disparities list and the exports.
+
+Counts come from `StratifiedCount` (one query per page piece, organization passed
+explicitly); every rate, interval, disparity and suppression decision comes from
+`equity_stats` (DESIGN §5). Nothing here formats numbers for people: views, charts and
+exports do that from the same frames, so the page, the CSV and the XLSX agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from django.db.models import Max, Q
+from django.http import Http404
+
+import equity_stats
+from data_hub.models import (
+    INTERSECTION_SEPARATOR,
+    OVERALL_DIMENSION,
+    Extract,
+    ExtractProvenance,
+    Measure,
+    StratifiedCount,
+)
+from equity_portal.core.models import Organization
+
+# A table is one measure x period (start and granularity) x dimension.
+TABLE_KEYS = ("measure_id", "period_start", "granularity", "dimension")
+COUNT_FIELDS = (
+    "measure_id",
+    "period_start",
+    "granularity",
+    "period_label",
+    "dimension",
+    "group",
+    "numerator",
+    "denominator",
+)
+DIMENSION_ORDER = (
+    "race_ethnicity",
+    "race",
+    "ethnicity",
+    "language",
+    "sex",
+    "age_band",
+    "payer",
+    "site",
+)
+RULE_LABELS = {
+    equity_stats.REF_LARGEST: "Largest group",
+    equity_stats.REF_BEST: "Best rate",
+    equity_stats.REF_POOLED: "Pooled rate of the compared groups",
+    equity_stats.REF_NAMED: "A named group",
+}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a number comes from (issue 6 §6): printed on every page, chart and export."""
+
+    extract_id: int
+    extract_name: str
+    mapping: str
+    value_map_version: int | None
+    method_version: str
+    computed_at: object = None
+
+    @classmethod
+    def of(cls, extract: Extract) -> Provenance:
+        try:
+            prov: ExtractProvenance | None = extract.provenance
+        except ExtractProvenance.DoesNotExist:
+            prov = None
+        return cls(
+            extract_id=extract.pk,
+            extract_name=extract.original_name,
+            mapping=(prov.mapping_name or "remembered mapping") if prov else "",
+            value_map_version=prov.value_map_version if prov else None,
+            # The counts are re-derived on every read with the engine that is running now.
+            method_version=equity_stats.METHOD_VERSION,
+            computed_at=prov.computed_at if prov else None,
+        )
+
+    def as_rows(self) -> list[tuple[str, str]]:
+        return [
+            ("extract_id", str(self.extract_id)),
+            ("extract_name", self.extract_name),
+            ("mapping", self.mapping),
+            (
+                "value_map_version",
+                "" if self.value_map_version is None else str(self.value_map_version),
+            ),
+            ("method_version", self.method_version),
+            ("counts_computed_at", self.computed_at.isoformat() if self.computed_at else ""),
+        ]
+
+    def as_text(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.as_rows())
+
+
+def export_k(organization: Organization) -> int:
+    """The organization's threshold, never below the floor (exports included)."""
+    return max(int(organization.suppression_k or equity_stats.MIN_K), equity_stats.MIN_K)
+
+
+# --------------------------------------------------------------------------- extracts
+
+
+def processed_extracts(*, organization: Organization):
+    return (
+        Extract.objects.filter(organization=organization, status=Extract.Status.PROCESSED)
+        .select_related("provenance")
+        .order_by("-processed_at", "-id")
+    )
+
+
+def latest_extract(*, organization: Organization) -> Extract | None:
+    return processed_extracts(organization=organization).first()
+
+
+def extract_for(*, organization: Organization, extract_id) -> Extract | None:
+    """A processed extract of the organization by id (None when not one of them)."""
+    try:
+        pk = int(extract_id)
+    except (TypeError, ValueError):
+        return None
+    return processed_extracts(organization=organization).filter(pk=pk).first()
+
+
+def requested_extract(*, organization: Organization, raw: str | None) -> Extract | None:
+    """The extract a page's ?extract= names (404 unless a processed one of this
+    organization), else the latest processed one (None when there is none)."""
+    if raw:
+        extract = extract_for(organization=organization, extract_id=raw)
+        if extract is None:
+            raise Http404("No such extract.")
+        return extract
+    return latest_extract(organization=organization)
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+@dataclass
+class Catalogue:
+    """What an extract holds: measures, and per measure its periods and dimensions."""
+
+    measures: list[Measure]
+    periods: dict[int, list[tuple[date, str, str]]]  # (start, granularity, label), oldest first
+    dimensions: dict[int, list[str]]
+
+    def measure(self, code: str | None) -> Measure | None:
+        return next((m for m in self.measures if m.code == code), None)
+
+
+def _dimension_key(name: str):
+    parts = name.split(INTERSECTION_SEPARATOR)
+    first = DIMENSION_ORDER.index(parts[0]) if parts[0] in DIMENSION_ORDER else 99
+    return (len(parts), first, name)
+
+
+def catalogue(*, organization: Organization, extract: Extract) -> Catalogue:
+    """Two queries whatever the data size: the measures and the distinct table keys."""
+    keys = (
+        StratifiedCount.objects.filter(organization=organization, extract=extract)
+        .values_list("measure_id", "period_start", "granularity", "period_label", "dimension")
+        .distinct()
+        .order_by()
+    )
+    periods: dict[int, set] = {}
+    dimensions: dict[int, set] = {}
+    for measure_id, start, granularity, label, dimension in keys:
+        periods.setdefault(measure_id, set()).add((start, granularity, label))
+        if dimension != OVERALL_DIMENSION:
+            dimensions.setdefault(measure_id, set()).add(dimension)
+    measures = list(Measure.objects.filter(organization=organization, pk__in=list(periods)))
+    return Catalogue(
+        measures=measures,
+        periods={m: sorted(p) for m, p in periods.items()},
+        dimensions={m: sorted(d, key=_dimension_key) for m, d in dimensions.items()},
+    )
+
+
+# --------------------------------------------------------------------------- counts -> stats
+
+
+def count_frame(
+    *,
+    organization: Organization,
+    extract: Extract,
+    measure_ids=None,
+    dimensions: list[str] | None = None,
+    periods: dict[int, date] | None = None,
+) -> pd.DataFrame:
+    """The extract's counts as a frame (one query). `periods` maps measure id -> the one
+    period start to keep for that measure."""
+    counts = StratifiedCount.objects.filter(organization=organization, extract=extract)
+    if measure_ids is not None:
+        counts = counts.filter(measure_id__in=list(measure_ids))
+    if dimensions is not None:
+        counts = counts.filter(dimension__in=dimensions)
+    if periods is not None:
+        if not periods:
+            counts = counts.none()
+        else:
+            condition = Q()
+            for measure_id, start in periods.items():
+                condition |= Q(measure_id=measure_id, period_start=start)
+            counts = counts.filter(condition)
+    rows = list(counts.order_by().values_list(*COUNT_FIELDS))
+    frame = pd.DataFrame.from_records(rows, columns=list(COUNT_FIELDS))
+    return frame
+
+
+def with_margins(dimension: str) -> list[str]:
+    """A dimension and, for an intersection, the single dimensions that are its margins
+    (needed to protect it from subtraction)."""
+    parts = dimension.split(INTERSECTION_SEPARATOR)
+    return [dimension, *parts] if len(parts) > 1 else [dimension]
+
+
+def latest_periods(*, organization: Organization, extract: Extract) -> dict[int, date]:
+    """Measure id -> its latest period start in the extract (one query)."""
+    return dict(
+        StratifiedCount.objects.filter(organization=organization, extract=extract)
+        .values("measure_id")
+        .annotate(latest=Max("period_start"))
+        .order_by()
+        .values_list("measure_id", "latest")
+    )
+
+
+def stratified(
+    counts: pd.DataFrame,
+    *,
+    measures: dict[int, Measure],
+    k: int,
+    rule: str = equity_stats.REF_LARGEST,
+    reference_group: str | None = None,
+) -> pd.DataFrame:
+    """`equity_stats.stratify` over every table of `counts`, one call per direction (the
+    engine takes one direction per call), in a stable order: measure code, period,
+    dimension, group. Adds `measure_code` and `direction`. Intersection tables are then
+    protected against subtraction from their margins (`_protect_intersections`)."""
+    if counts.empty:
+        columns = [*COUNT_FIELDS, *equity_stats.STRATIFY_COLUMNS, "measure_code", "direction"]
+        return pd.DataFrame(columns=columns)
+    counts = counts.copy()
+    counts["measure_code"] = counts["measure_id"].map(lambda m: measures[m].code)
+    counts["direction"] = counts["measure_id"].map(lambda m: measures[m].direction)
+    # The raw counts ride along for the margin check and are dropped before returning.
+    counts["_x"] = counts["numerator"].astype("int64")
+    counts["_n"] = counts["denominator"].astype("int64")
+    parts = []
+    for direction, part in counts.groupby("direction", sort=True):
+        parts.append(
+            equity_stats.stratify(
+                part.reset_index(drop=True),
+                direction=direction,
+                k=k,
+                reference_rule=rule,
+                reference_group=reference_group if rule == equity_stats.REF_NAMED else None,
+                table_keys=TABLE_KEYS,
+            )
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out["_dim"] = out["dimension"].map(_dimension_key)
+    out = out.sort_values(["measure_code", "period_start", "granularity", "_dim", "group"])
+    out = out.drop(columns="_dim").reset_index(drop=True)
+    out = _protect_intersections(out, k=k, pooled=rule == equity_stats.REF_POOLED)
+    return out.drop(columns=["_x", "_n"])
+
+
+PAIRWISE = (
+    "reference_adverse_rate",
+    "difference",
+    "difference_lower",
+    "difference_upper",
+    "ratio",
+    "ratio_lower",
+    "ratio_upper",
+    "excess_adverse_events",
+)
+CELL_NUMBERS = ("rate", "rate_lower", "rate_upper", "adverse_rate", *PAIRWISE)
+_TOTAL = "\x00margin"
+
+
+def _intersection_constraints(
+    frame: pd.DataFrame, suppressed: np.ndarray, side: int
+) -> pd.DataFrame:
+    """Each row (and column) of each intersection table, with its margin cell from the
+    single-dimension table when that is present: the cells of one constraint add up to
+    its margin. Columns: table (constraint id), group, x, n (suppressed cells as 1 of 1,
+    so the engine counts them as suppressed), pos (row position in `frame`, -1 margin)."""
+    period = ["measure_id", "period_start", "granularity"]
+    margins = {}
+    for pos, row in enumerate(
+        frame[[*period, "dimension", "group", "_x", "_n"]].itertuples(index=False)
+    ):
+        if INTERSECTION_SEPARATOR not in row.dimension:
+            margins[(row.measure_id, row.period_start, row.granularity, row.dimension,
+                     row.group)] = pos  # fmt: skip
+    records = []
+    seen_margin = set()
+    dims = frame["dimension"].to_numpy()
+    for pos in np.flatnonzero([INTERSECTION_SEPARATOR in d for d in dims]):
+        row = frame.iloc[pos]
+        parts_dim = row["dimension"].split(INTERSECTION_SEPARATOR)
+        parts_group = row["group"].split(INTERSECTION_SEPARATOR)
+        if len(parts_dim) != len(parts_group):
+            continue
+        for this_side, (dim, grp) in enumerate(zip(parts_dim, parts_group, strict=True)):
+            if this_side != side:
+                continue
+            table = (row["measure_id"], row["period_start"], row["granularity"],
+                     row["dimension"], side, grp)  # fmt: skip
+            records.append((table, row["group"], pos))
+            margin = margins.get(
+                (row["measure_id"], row["period_start"], row["granularity"], dim, grp)
+            )
+            if margin is not None and table not in seen_margin:
+                seen_margin.add(table)
+                records.append((table, _TOTAL, margin))
+    if not records:
+        return pd.DataFrame(columns=["table", "group", "x", "n", "pos", "margin"])
+    out = pd.DataFrame.from_records(records, columns=["table", "group", "pos"])
+    out["table"] = pd.factorize(out["table"])[0]
+    out["margin"] = out["group"] == _TOTAL
+    xs = frame["_x"].to_numpy(dtype=np.int64)
+    ns = frame["_n"].to_numpy(dtype=np.int64)
+    pos = out["pos"].to_numpy()
+    hidden = suppressed[pos]
+    out["x"] = np.where(hidden, 1, xs[pos])
+    out["n"] = np.where(hidden, 1, ns[pos])
+    return out
+
+
+def _protect_intersections(frame: pd.DataFrame, *, k: int, pooled: bool) -> pd.DataFrame:
+    """The cells of an intersection row (say Asian x every language) add up to the Asian
+    cell of the single-dimension table, which may be shown. So each such row and column,
+    with its margin, is one more table for the engine's complementary rule (never exactly
+    one suppressed cell), repeated until nothing changes. Only intersection cells are
+    added (the margin is the largest member, so the engine never picks it). A cell
+    suppressed here loses every number; a table whose reference it was (or any pooled
+    table) loses its pairwise columns."""
+    if not frame["dimension"].str.contains(INTERSECTION_SEPARATOR, regex=False).any():
+        return frame
+    suppressed = frame["suppressed"].to_numpy(dtype=bool).copy()
+    original = suppressed.copy()
+    # Rows, then columns, then rows again...: the rows of one side are disjoint, so
+    # evaluating them together is the same as one by one; the two sides are not.
+    stable_sides = 0
+    side = 0
+    while stable_sides < 2:
+        constraints = _intersection_constraints(frame, suppressed, side)
+        side = 1 - side
+        if constraints.empty:
+            stable_sides += 1
+            continue
+        mask = equity_stats.suppression_mask(
+            constraints,
+            k=k,
+            table_keys=["table"],
+            group_col="group",
+            numerator_col="x",
+            denominator_col="n",
+        ).to_numpy()
+        hit = constraints["pos"].to_numpy()[mask & ~constraints["margin"].to_numpy()]
+        new = np.zeros(len(frame), dtype=bool)
+        new[hit] = True
+        new &= ~suppressed
+        if not new.any():
+            stable_sides += 1
+            continue
+        stable_sides = 0
+        suppressed |= new
+    added = suppressed & ~original
+    if not added.any():
+        return frame
+    frame = frame.copy()
+    tables = frame[list(TABLE_KEYS)].astype(str).agg("|".join, axis=1).to_numpy()
+    lost_reference = set(tables[added & frame["is_reference"].to_numpy(dtype=bool)])
+    if pooled:
+        lost_reference |= set(tables[added])
+    frame.loc[added, "suppressed"] = True
+    for column in ("numerator", "denominator"):
+        frame[column] = frame[column].astype("Int64")
+        frame.loc[added, column] = pd.NA
+    for column in CELL_NUMBERS:
+        frame.loc[added, column] = np.nan
+    frame["significant"] = frame["significant"].astype("boolean")
+    frame.loc[added, "significant"] = pd.NA
+    frame.loc[added, "is_reference"] = False
+    if lost_reference:
+        gone = np.isin(tables, list(lost_reference))
+        for column in PAIRWISE:
+            frame.loc[gone, column] = np.nan
+        frame.loc[gone, "significant"] = pd.NA
+        frame.loc[gone, "is_reference"] = False
+        frame.loc[gone, "reference_group"] = None
+    return frame
+
+
+def summary(stratified_frame: pd.DataFrame) -> pd.DataFrame:
+    """`equity_stats.summary_measures` per table, with the tables' labels carried over."""
+    if stratified_frame.empty:
+        return pd.DataFrame(
+            columns=[*TABLE_KEYS, "measure_code", "period_label", *equity_stats.SUMMARY_COLUMNS]
+        )
+    out = equity_stats.summary_measures(stratified_frame, table_keys=TABLE_KEYS)
+    labels = stratified_frame.drop_duplicates(list(TABLE_KEYS))[
+        [*TABLE_KEYS, "measure_code", "period_label"]
+    ]
+    return out.merge(labels, on=list(TABLE_KEYS), how="left")
+
+
+# --------------------------------------------------------------------------- disparities
+
+
+def disparities(
+    *,
+    organization: Organization,
+    extract: Extract,
+    rule: str = equity_stats.REF_LARGEST,
+) -> tuple[pd.DataFrame, dict[int, Measure]]:
+    """Significant disparities (a group fares worse than the reference) of each measure's
+    latest period, across every dimension and intersection. Three queries."""
+    periods = latest_periods(organization=organization, extract=extract)
+    measures = {
+        m.pk: m for m in Measure.objects.filter(organization=organization, pk__in=list(periods))
+    }
+    counts = count_frame(organization=organization, extract=extract, periods=periods)
+    counts = counts[counts["dimension"] != OVERALL_DIMENSION]
+    frame = stratified(counts, measures=measures, k=export_k(organization), rule=rule)
+    if frame.empty:
+        return frame, measures
+    significant = frame["significant"].fillna(False).astype(bool).to_numpy()
+    worse = frame["difference"].to_numpy(dtype=float, na_value=np.nan) > 0
+    found = frame[significant & worse & ~frame["suppressed"].astype(bool).to_numpy()]
+    return found.reset_index(drop=True), measures
