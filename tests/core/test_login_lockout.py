@@ -9,7 +9,6 @@ from tests.factories import TEST_PASSWORD, MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def member(org):
     return MembershipFactory(organization=org).user
