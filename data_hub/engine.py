@@ -189,16 +189,28 @@ def _register(con, name: str, table: pa.Table) -> None:
 # Ingest
 
 
-def load(con, spec: IngestSpec) -> int:
-    """Read the file into table `src` (c0..cN, all text). Returns data rows read, including
-    rows DuckDB rejected as structurally broken."""
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(spec.headers))) + "}"
+def _read_csv(con, spec: IngestSpec, columns: str) -> None:
     con.execute(
         f"""CREATE TABLE src AS SELECT * FROM read_csv({_lit(str(spec.csv_path))},
             header = true, delim = {_lit(spec.delimiter)}, quote = '"', escape = '"',
             columns = {columns}, auto_detect = false, store_rejects = true,
             rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', encoding = 'utf-8')"""
     )
+
+
+def load(con, spec: IngestSpec) -> int:
+    """Read the file into table `src` (c0..cN, all text). Returns data rows read, including
+    rows DuckDB rejected as structurally broken."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(spec.headers))) + "}"
+    try:
+        _read_csv(con, spec, columns)
+    except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
+        raise IngestError(
+            "The file could not be read as delimited text (mixed line endings, unbalanced "
+            "quotes or a different delimiter in some rows). Export it again as CSV."
+        ) from error
+    # Row numbers come from src's rowid; later steps need no order and run in parallel.
+    con.execute("SET preserve_insertion_order = false")
     loaded = con.execute("SELECT count(*) FROM src").fetchall()[0][0]
     broken = con.execute("SELECT count(DISTINCT line) FROM csv_rejects").fetchall()[0][0]
     return loaded + broken
@@ -259,30 +271,44 @@ def _flag_sql(expr: str) -> str:
 
 
 def _count_sql(expr: str) -> str:
-    """A non-negative whole number, or -1. Fast path for 0/1; a regex for the rest (a cast
-    alone would round 4.5 into 5)."""
+    """A non-negative whole number (yes/no words count as 1/0), or -1. Fast path for 0/1; a
+    regex for the rest (a cast alone would round 4.5 into 5)."""
     t = f"trim({expr})"
+    words = "lower(" + t + ")"
+    trues = ", ".join(_lit(w) for w in TRUE_WORDS)
+    falses = ", ".join(_lit(w) for w in FALSE_WORDS)
     return (
         f"CASE WHEN {expr} = '1' THEN 1 WHEN {expr} = '0' THEN 0 "
+        f"WHEN {words} IN ({trues}) THEN 1 WHEN {words} IN ({falses}) THEN 0 "
         f"WHEN regexp_full_match({t}, '[0-9]{{1,15}}(\\.0+)?') "
         f"THEN CAST(split_part({t}, '.', 1) AS BIGINT) ELSE -1 END"
     )
 
 
 def _pseudonymize_distinct(con, spec: IngestSpec) -> None:
-    """pid_map(raw, pid): each distinct identifier hashed once (HMAC-SHA256, org key)."""
-    con.execute("CREATE TABLE pid_map (raw VARCHAR, pid VARCHAR)")
+    """pid_map(raw, pid, pnum): each distinct identifier hashed once (HMAC-SHA256, org key).
+    `pnum` is a surrogate integer the later steps group and join on (cheaper than 64 hex
+    characters); only the Parquet writer swaps it for the pseudonym."""
+    con.execute("CREATE TABLE pid_map (raw VARCHAR, pid VARCHAR, pnum BIGINT)")
     writer = con.cursor()
     reader = con.sql(
         "SELECT DISTINCT patient_id FROM long_rows "
         "WHERE patient_id IS NOT NULL AND trim(patient_id) <> ''"
     ).to_arrow_reader(HASH_BATCH)
     key = spec.key
+    done = 0
     for batch in reader:
         raws = batch.column(0).to_pylist()
-        hashed = pa.table({"raw": raws, "pid": [pseudonymize(r, key) for r in raws]})
+        hashed = pa.table(
+            {
+                "raw": raws,
+                "pid": [pseudonymize(r, key) for r in raws],
+                "pnum": pa.array(range(done, done + len(raws)), pa.int64()),
+            }
+        )
+        done += len(raws)
         writer.register("pid_batch", hashed)
-        writer.execute("INSERT INTO pid_map SELECT raw, pid FROM pid_batch")
+        writer.execute("INSERT INTO pid_map SELECT raw, pid, pnum FROM pid_batch")
         writer.unregister("pid_batch")
     writer.close()
 
@@ -375,8 +401,8 @@ def build_base(con, spec: IngestSpec) -> None:
         else "NULL::INTEGER"
     )
     con.execute(
-        f"""CREATE TABLE stage AS
-        SELECT {line_sql} AS line, p.pid, m.code AS measure, m.status AS measure_status,
+        f"""CREATE TEMP VIEW stage AS
+        SELECT {line_sql} AS line, p.pnum, m.code AS measure, m.status AS measure_status,
                pm.period_start, pm.granularity, pm.period_label,
                s.patient_id IS NULL OR trim(s.patient_id) = '' AS no_pid,
                s.period AS period_raw, s.numerator AS num_raw, s.denominator AS den_raw,
@@ -398,13 +424,13 @@ def build_base(con, spec: IngestSpec) -> None:
     age_from_birth = "date_sub('year', birth, period_start)"
     con.execute(
         f"""CREATE TABLE base AS
-        SELECT line, pid, measure, measure_status, period_start, granularity, period_label,
+        SELECT line, pnum, measure, measure_status, period_start, granularity, period_label,
                numerator, denominator, coalesce(excluded, 0) = 1 AS excluded,
                race, ethnicity, language, sex, payer, site,
                {_age_band_sql("coalesce(age_given, " + age_from_birth + ")")} AS age_band
                {"".join(f", {n}_{k}" for n, k in screening)},
                CASE WHEN no_pid THEN 1
-                    WHEN measure_status = 'missing' THEN 2
+                    WHEN measure_status IS NULL OR measure_status = 'missing' THEN 2
                     WHEN period_raw IS NULL OR trim(period_raw) = '' THEN 3
                     WHEN num_raw IS NULL OR trim(num_raw) = '' THEN 4
                     WHEN period_start IS NULL THEN 5
@@ -426,11 +452,11 @@ def build_base(con, spec: IngestSpec) -> None:
                END AS shown_value
         FROM stage"""
     )
-    con.execute("DROP TABLE stage")
+    con.execute("DROP VIEW stage")
     # Duplicates: every accepted row after the first of its patient x measure x period.
     con.execute(
         """CREATE TABLE dups AS
-           SELECT pid, measure, period_start, granularity, min(line) AS first_line
+           SELECT pnum, measure, period_start, granularity, min(line) AS first_line
            FROM base WHERE err IS NULL AND NOT skipped
            GROUP BY ALL HAVING count(*) > 1"""
     )
@@ -438,7 +464,7 @@ def build_base(con, spec: IngestSpec) -> None:
         con.execute(
             """UPDATE base SET err = 13, shown_value = 'duplicate of row ' || d.first_line
                FROM dups d
-               WHERE base.err IS NULL AND NOT base.skipped AND base.pid = d.pid
+               WHERE base.err IS NULL AND NOT base.skipped AND base.pnum = d.pnum
                  AND base.measure = d.measure AND base.period_start = d.period_start
                  AND base.granularity = d.granularity AND base.line <> d.first_line"""
         )
@@ -533,18 +559,18 @@ def _screening_rows_sql(con) -> str:
             else f"CASE WHEN {pos} IS NULL THEN 0 ELSE 1 END"
         )
         positive = f"coalesce({pos}, 0)" if pos in columns else "NULL"
-        per_patient = f"""SELECT min(line) AS line, pid, period_start, granularity, period_label,
+        per_patient = f"""SELECT min(line) AS line, pnum, period_start, granularity, period_label,
                 {", ".join(f"any_value({c}) AS {c}" for c in keep.split(", "))},
                 max({screened}) AS screened, max({positive}) AS positive
-            FROM accepted GROUP BY pid, period_start, granularity, period_label"""
+            FROM accepted GROUP BY pnum, period_start, granularity, period_label"""
         parts.append(
-            f"""SELECT line, pid, 'sdoh_{need}_screening' AS measure, period_start, granularity,
+            f"""SELECT line, pnum, 'sdoh_{need}_screening' AS measure, period_start, granularity,
                    period_label, screened AS numerator, 1 AS denominator, false AS excluded,
                    {keep} FROM ({per_patient})"""
         )
         if pos in columns:
             parts.append(
-                f"""SELECT line, pid, 'sdoh_{need}_positive' AS measure, period_start,
+                f"""SELECT line, pnum, 'sdoh_{need}_positive' AS measure, period_start,
                        granularity, period_label, positive AS numerator, 1 AS denominator,
                        false AS excluded, {keep} FROM ({per_patient}) WHERE screened = 1"""
             )
@@ -566,9 +592,13 @@ def write_parquet(con, parquet_path: Path) -> list[str]:
             SELECT * FROM base WHERE err IS NULL AND NOT skipped"""
     )
     derived = _screening_rows_sql(con)
-    select = f"SELECT {NORMALIZED_COLUMNS} FROM accepted"
+    rows = f"SELECT {NORMALIZED_COLUMNS.replace('pid', 'pnum')} FROM accepted"
     if derived:
-        select += f" UNION ALL SELECT {NORMALIZED_COLUMNS} FROM ({derived})"
+        rows += f" UNION ALL SELECT {NORMALIZED_COLUMNS.replace('pid', 'pnum')} FROM ({derived})"
+    select = (
+        f"SELECT {NORMALIZED_COLUMNS.replace('pid', 'p.pid').replace('line', 'r.line', 1)} "
+        f"FROM ({rows}) r JOIN pid_map p ON p.pnum = r.pnum"
+    )
     parquet_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = parquet_path.with_suffix(".parquet.tmp")
     con.execute(
@@ -657,21 +687,21 @@ def stratify(
              LEFT JOIN vm_sex vs ON vs.raw = n.sex
              LEFT JOIN vm_payer vp ON vp.raw = n.payer
              WHERE NOT n.excluded"""
-    grouping = ", ".join(_DIM_ORDER)
+    grouping = ", ".join(dims)
     query = f"""SELECT {keys}, {grouping}, GROUPING({grouping}) AS gid,
                        sum(numerator)::BIGINT, sum(denominator)::BIGINT
                 FROM ({mapped}) GROUP BY GROUPING SETS ({", ".join(sets)})"""
-    width = len(_DIM_ORDER)
+    width = len(dims)
     for row in con.execute(query).fetchall():
         measure, start, granularity, label = row[:4]
         values = row[4 : 4 + width]
         gid = row[4 + width]
-        grouped = [d for i, d in enumerate(_DIM_ORDER) if not gid & (1 << (width - 1 - i))]
+        grouped = [i for i in range(width) if not gid & (1 << (width - 1 - i))]
         if not grouped:
             dimension, group = "all", "All patients"
         else:
-            dimension = " x ".join(grouped)
-            group = " x ".join(values[_DIM_ORDER.index(d)] for d in grouped)
+            dimension = " x ".join(dims[i] for i in grouped)
+            group = " x ".join(values[i] for i in grouped)
         strata.rows.append((measure, start, granularity, label, dimension, group, row[-2], row[-1]))
     return strata
 

@@ -1,0 +1,106 @@
+"""python manage.py ingest_extract --org SLUG [--mapping MAPPING.json] [--sync] FILE
+
+Runs the same service as the browser: upload, map (the saved mapping, else the headers matched
+as the browser suggests), process through the worker (or in-process with --sync). Prints the
+counts and ends with `extract: <id>`; on failure, one line and a non-zero exit."""
+
+import json
+import time
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_scopes import scope
+
+from equity_portal.core.models import Job, Organization
+
+from ... import services
+from ...mapping import guess_format, suggest
+from ...models import Extract
+
+
+class Command(BaseCommand):
+    help = "Ingest an extract file for an organization."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--org", required=True, help="organization slug")
+        parser.add_argument("--mapping", help="mapping JSON (as exported from the browser)")
+        parser.add_argument("--sync", action="store_true", help="process in this process")
+        parser.add_argument("--timeout", type=int, default=3600, help="seconds to wait")
+        parser.add_argument("file")
+
+    def execute(self, *args, **options):
+        # One line on failure, never a traceback (also for unexpected errors).
+        try:
+            return super().execute(*args, **options)
+        except CommandError:
+            raise
+        except Exception as error:  # noqa: BLE001
+            raise CommandError(f"ingest failed: {error.__class__.__name__}") from None
+
+    def handle(self, *args, org, mapping, sync, timeout, file, **options):
+        organization = Organization.objects.filter(slug=org).first()
+        if organization is None:
+            raise CommandError(f"No organization with slug {org!r}.")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No such file: {file}")
+        with scope(organization=organization):
+            extract = self._upload_and_map(organization, path, mapping, sync)
+            job_id = extract.job_id
+            if sync:
+                services.extract_process(job_id=job_id)
+            job = self._wait(job_id, timeout)
+            extract.refresh_from_db()
+        if job.status != Job.Status.SUCCEEDED:
+            reason = job.message or "processing did not finish"
+            raise CommandError(f"{reason} (extract: {extract.pk})")
+        self.stdout.write(f"rows read: {extract.rows_read}")
+        self.stdout.write(f"rows accepted: {extract.rows_accepted}")
+        self.stdout.write(f"rows rejected: {extract.rows_rejected}")
+        self.stdout.write(f"measures: {extract.measures_count}")
+        self.stdout.write(f"periods: {extract.periods_count}")
+        self.stdout.write(f"extract: {extract.pk}")
+
+    def _config(self, organization, headers, mapping_file):
+        if mapping_file:
+            try:
+                data = json.loads(Path(mapping_file).read_text(encoding="utf-8-sig"))
+            except (OSError, ValueError):
+                raise CommandError(f"Cannot read the mapping {mapping_file}.") from None
+            if not isinstance(data, dict):
+                raise CommandError("The mapping file must hold a JSON object.")
+            return data
+        columns = suggest(headers, services.measure_aliases(organization=organization))
+        return {"format": guess_format(columns), "columns": columns, "date_period": "month"}
+
+    def _upload_and_map(self, organization, path, mapping_file, sync) -> Extract:
+        try:
+            with open(path, "rb") as handle:
+                extract = services.extract_upload(
+                    organization=organization, uploaded_file=File(handle, name=path.name),
+                    actor=None,
+                )  # fmt: skip
+            config = self._config(organization, extract.headers, mapping_file)
+            with transaction.atomic():
+                # --sync runs the job in this process once the mapping is committed.
+                services.extract_map_columns(
+                    extract=extract, config=config, actor=None, enqueue=not sync
+                )
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        extract.refresh_from_db()
+        return extract
+
+    @staticmethod
+    def _wait(job_id: int, timeout: int) -> Job:
+        deadline = time.monotonic() + timeout
+        while True:
+            job = Job.objects.get(pk=job_id)
+            if job.is_finished:
+                return job
+            if time.monotonic() > deadline:
+                raise CommandError(f"The job did not finish within {timeout} s.")
+            time.sleep(0.5)
