@@ -36,6 +36,10 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, email):
+        # Log-in is case-insensitive: emails are stored lower-cased, people type them any way.
+        return self.get(email__iexact=email.strip())
+
     def create_user(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)

@@ -120,6 +120,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The login form posts `username` (axes would default to USERNAME_FIELD, "email", find no
 # username and never lock a real account: tests/core/test_login_lockout.py).
 AXES_USERNAME_FORM_FIELD = "username"
+# Case variants of one email share one failure count.
+AXES_USERNAME_CALLABLE = "equity_portal.core.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False

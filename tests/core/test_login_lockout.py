@@ -63,3 +63,21 @@ def test_success_resets_the_failure_count(member):
     for _ in range(4):
         assert login(client, member.email, "wrong-password").status_code == 200
     assert login(client, member.email, TEST_PASSWORD).status_code == 302
+
+
+def test_email_case_does_not_matter_for_login(member):
+    client = Client()
+    response = login(client, member.email.upper(), TEST_PASSWORD)
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(member.pk)
+
+
+def test_case_variants_share_one_lockout(member):
+    client = Client()
+    variants = [member.email, member.email.upper(), member.email.title()]
+    for attempt in range(5):
+        login(client, variants[attempt % 3], "wrong-password")
+
+    response = login(client, member.email, TEST_PASSWORD)
+
+    assert response.status_code == 429
