@@ -39,9 +39,10 @@ def seed_demo_data(sender, organization, users, stdout=None, **kwargs):
     try:
         with open(path, "rb") as handle:
             extract = services.extract_upload(
-                organization=organization, uploaded_file=File(handle, name=DEMO_FILE_NAME),
+                organization=organization,
+                uploaded_file=File(handle, name=DEMO_FILE_NAME),
                 actor=analyst,
-            )  # fmt: skip
+            )
     finally:
         path.unlink(missing_ok=True)
     with transaction.atomic():

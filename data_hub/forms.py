@@ -30,10 +30,12 @@ class MappingForm(forms.Form):
     """One select per header (`col_<n>`), the format and the date grouping."""
 
     format = forms.ChoiceField(
-        choices=[(mapping.LONG, "Long: one row per patient, measure and period"),
-                 (mapping.WIDE, "Wide: one row per patient and period, a 0/1 column per measure")],
+        choices=[
+            (mapping.LONG, "Long: one row per patient, measure and period"),
+            (mapping.WIDE, "Wide: one row per patient and period, a 0/1 column per measure"),
+        ],
         widget=forms.RadioSelect,
-    )  # fmt: skip
+    )
     date_period = forms.ChoiceField(
         label="Group dates by",
         choices=[(p, p.capitalize()) for p in mapping.DATE_PERIODS],

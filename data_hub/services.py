@@ -146,8 +146,13 @@ def value_map_entry_set(
 def value_map_entry_delete(*, entry: ValueMapEntry, actor: User) -> None:
     organization = entry.organization
     details = {"family": entry.family, "source": entry.source_value}
-    audit_record(organization=organization, actor=actor, action="value_map.delete", obj=entry,
-                 details=details)  # fmt: skip
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="value_map.delete",
+        obj=entry,
+        details=details,
+    )
     entry.delete()
     _bump_value_map_version(organization)
 
@@ -158,7 +163,7 @@ def hub_settings_update(
 ) -> HubSettings:
     normalized = []
     for item in intersections:
-        parts = [p.strip() for p in item.split(INTERSECTION_SEPARATOR.strip())]
+        parts = [p.strip() for p in item.split(INTERSECTION_SEPARATOR)]
         parts = [p for p in DIMENSIONS if p in parts]  # canonical order
         if len(parts) != 2:
             raise ValidationError(f"“{item}” is not an intersection of two dimensions.")
@@ -166,8 +171,13 @@ def hub_settings_update(
     hub = hub_settings_get(organization=organization)
     hub.intersections = sorted(set(normalized), key=normalized.index)
     hub.save(update_fields=["intersections"])
-    audit_record(organization=organization, actor=actor, action="data_hub.settings",
-                 obj=hub, details={"intersections": hub.intersections})  # fmt: skip
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="data_hub.settings",
+        obj=hub,
+        details={"intersections": hub.intersections},
+    )
     return hub
 
 
@@ -215,9 +225,13 @@ def measure_save(
             "steward": steward,
         },
     )
-    audit_record(organization=organization, actor=actor,
-                 action="measure.create" if created else "measure.update", obj=measure,
-                 details={"code": code})  # fmt: skip
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="measure.create" if created else "measure.update",
+        obj=measure,
+        details={"code": code},
+    )
     return measure, created
 
 
@@ -310,9 +324,14 @@ def extract_upload(*, organization: Organization, uploaded_file, actor: User | N
             actor=actor,
             action="extract.upload",
             obj=extract,
-            details={"name": name, "bytes": size, "format": info["file_format"],
-                     "encoding": info["encoding"], "columns": len(info["headers"])},
-        )  # fmt: skip
+            details={
+                "name": name,
+                "bytes": size,
+                "format": info["file_format"],
+                "encoding": info["encoding"],
+                "columns": len(info["headers"]),
+            },
+        )
     return extract
 
 
@@ -362,8 +381,12 @@ def extract_map_columns(
 ) -> Extract:
     """Store the mapping (remembered by header signature, optionally saved by name) and queue
     the processing job."""
-    if extract.status not in (Extract.Status.UPLOADED, Extract.Status.FAILED,
-                              Extract.Status.WAITING, Extract.Status.PROCESSED):  # fmt: skip
+    if extract.status not in (
+        Extract.Status.UPLOADED,
+        Extract.Status.FAILED,
+        Extract.Status.WAITING,
+        Extract.Status.PROCESSED,
+    ):
         raise ValidationError("This extract is being processed; wait for the job to finish.")
     if extract.raw_deleted_at:
         raise ValidationError("The uploaded file was deleted after processing; upload it again.")
@@ -390,13 +413,26 @@ def extract_map_columns(
     extract.mapping_config = clean
     extract.status = Extract.Status.QUEUED
     extract.accept_rejections = False
-    job = job_create(organization=organization, kind=PROCESS_JOB, created_by=actor,
-                     object_type="data_hub.extract", object_id=extract.pk)  # fmt: skip
+    job = job_create(
+        organization=organization,
+        kind=PROCESS_JOB,
+        created_by=actor,
+        object_type="data_hub.extract",
+        object_id=extract.pk,
+    )
     extract.job = job
     extract.save(update_fields=["mapping", "mapping_config", "status", "accept_rejections", "job"])
-    audit_record(organization=organization, actor=actor, action="extract.map", obj=extract,
-                 details={"mapping": used.name or "remembered", "format": clean["format"],
-                          "columns": len(clean["columns"])})  # fmt: skip
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="extract.map",
+        obj=extract,
+        details={
+            "mapping": used.name or "remembered",
+            "format": clean["format"],
+            "columns": len(clean["columns"]),
+        },
+    )
     if enqueue:
         _enqueue(job)
     return extract
@@ -432,8 +468,13 @@ def column_mapping_import(
             "created_by": actor,
         },
     )
-    audit_record(organization=organization, actor=actor, action="mapping.import", obj=saved,
-                 details={"name": name})  # fmt: skip
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="mapping.import",
+        obj=saved,
+        details={"name": name},
+    )
     return saved
 
 
@@ -451,8 +492,9 @@ def _requeue(extract: Extract, actor: User | None, action: str, details: dict) -
         raise ValidationError("This extract has no finished job to run again.")
     extract.status = Extract.Status.QUEUED
     extract.save(update_fields=["status", "accept_rejections", "rejected_measure_codes"])
-    audit_record(organization=extract.organization, actor=actor, action=action, obj=extract,
-                 details=details)  # fmt: skip
+    audit_record(
+        organization=extract.organization, actor=actor, action=action, obj=extract, details=details
+    )
     _enqueue(job)
 
 
@@ -490,32 +532,49 @@ def extract_resolve_measures(
     )
     extract.undefined_measure_codes = []
     extract.save(update_fields=["undefined_measure_codes"])
-    _requeue(extract, actor, "extract.measures_resolved",
-             {"defined": len(define), "rejected": len(reject)})  # fmt: skip
+    _requeue(
+        extract,
+        actor,
+        "extract.measures_resolved",
+        {"defined": len(define), "rejected": len(reject)},
+    )
 
 
 @transaction.atomic
 def extract_discard(*, extract: Extract, actor: User | None) -> None:
-    if extract.status not in (Extract.Status.WAITING, Extract.Status.FAILED,
-                              Extract.Status.UPLOADED):  # fmt: skip
+    if extract.status not in (
+        Extract.Status.WAITING,
+        Extract.Status.FAILED,
+        Extract.Status.UPLOADED,
+    ):
         raise ValidationError("Only an extract that is not stored can be discarded.")
     extract.status = Extract.Status.DISCARDED
     _delete_raw(extract)
     extract.save(update_fields=["status", "raw_deleted_at"])
-    audit_record(organization=extract.organization, actor=actor, action="extract.discard",
-                 obj=extract)  # fmt: skip
+    audit_record(
+        organization=extract.organization, actor=actor, action="extract.discard", obj=extract
+    )
 
 
 @transaction.atomic
 def extract_restratify(*, extract: Extract, actor: User | None) -> Job:
     if extract.status != Extract.Status.PROCESSED or not extract.parquet_path:
         raise ValidationError("Only a processed extract can be re-stratified.")
-    job = job_create(organization=extract.organization, kind=RESTRATIFY_JOB, created_by=actor,
-                     object_type="data_hub.extract", object_id=extract.pk)  # fmt: skip
+    job = job_create(
+        organization=extract.organization,
+        kind=RESTRATIFY_JOB,
+        created_by=actor,
+        object_type="data_hub.extract",
+        object_id=extract.pk,
+    )
     extract.job = job
     extract.save(update_fields=["job"])
-    audit_record(organization=extract.organization, actor=actor,
-                 action="extract.restratify_requested", obj=extract)  # fmt: skip
+    audit_record(
+        organization=extract.organization,
+        actor=actor,
+        action="extract.restratify_requested",
+        obj=extract,
+    )
     _enqueue(job)
     return job
 
@@ -593,8 +652,9 @@ def _wait(extract: Extract, job: Job, message: str, fields: dict) -> None:
 
 def _progress(job_id: int):
     def report(phase: str, rows_done=None, rows_total=None, percent=None):
-        job_progress(job_id=job_id, phase=phase, rows_done=rows_done, rows_total=rows_total,
-                     percent=percent)  # fmt: skip
+        job_progress(
+            job_id=job_id, phase=phase, rows_done=rows_done, rows_total=rows_total, percent=percent
+        )
 
     return report
 
@@ -654,9 +714,11 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
                 f"The extract uses measures your organization has not defined: {shown}"
                 + (f" and {more} more" if more > 0 else "")
                 + ". Define or reject them below; nothing was stored.",
-                {"undefined_measure_codes": result.undefined_measures,
-                 "rows_read": result.rows_read},
-            )  # fmt: skip
+                {
+                    "undefined_measure_codes": result.undefined_measures,
+                    "rows_read": result.rows_read,
+                },
+            )
             return
         report = {
             "rows_read": result.rows_read,
@@ -685,8 +747,12 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             )
             return
         if result.rows_accepted == 0:
-            _wait(extract, job, "No row was accepted, so nothing was stored. Review the report.",
-                  report)  # fmt: skip
+            _wait(
+                extract,
+                job,
+                "No row was accepted, so nothing was stored. Review the report.",
+                report,
+            )
             return
         progress("aggregating", rows_done=result.rows_read, percent=65)
         parquet_relative = f"{storage.extract_dir(extract)}/normalized.parquet"
@@ -725,10 +791,14 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             actor=job.created_by,
             action="extract.process",
             obj=extract,
-            details={"job": job.pk, "rows_read": result.rows_read,
-                     "rows_accepted": result.rows_accepted, "rows_rejected": result.rows_rejected,
-                     "cells": counts},
-        )  # fmt: skip
+            details={
+                "job": job.pk,
+                "rows_read": result.rows_read,
+                "rows_accepted": result.rows_accepted,
+                "rows_rejected": result.rows_rejected,
+                "cells": counts,
+            },
+        )
     job_finish(
         job_id=job.pk,
         status=Job.Status.SUCCEEDED,
@@ -787,13 +857,23 @@ def _store_counts(extract: Extract, strata: engine.Strata) -> int:
     StratifiedCount.objects.filter(extract=extract).delete()
     org_id, extract_id = extract.organization_id, extract.pk
     rows = [
-        (org_id, extract_id, measures[code], start, granularity, label, dimension, group[:250],
-         numerator, denominator)
+        (
+            org_id,
+            extract_id,
+            measures[code],
+            start,
+            granularity,
+            label,
+            dimension,
+            group[:250],
+            numerator,
+            denominator,
+        )
         for code, start, granularity, label, dimension, group, numerator, denominator in (
             strata.rows
         )
         if code in measures
-    ]  # fmt: skip
+    ]
     quote = connection.ops.quote_name
     table = quote(StratifiedCount._meta.db_table)
     columns = ", ".join(quote(c) for c in COUNT_COLUMNS)
@@ -865,12 +945,22 @@ def extract_restratify_run(*, job_id: int, take_over: bool = False) -> None:
                 counts = _store_counts(extract, strata)
                 _store_provenance(extract, hub, restratified=True)
                 Extract.objects.filter(pk=extract.pk).update(unmapped_values=strata.unmapped)
-                audit_record(organization=organization, actor=job.created_by,
-                             action="extract.restratify", obj=extract,
-                             details={"job": job.pk, "cells": counts,
-                                      "value_map_version": hub.value_map_version})  # fmt: skip
-            job_finish(job_id=job.pk, status=Job.Status.SUCCEEDED,
-                       message=f"Re-stratified: {counts:,} stratified counts.")  # fmt: skip
+                audit_record(
+                    organization=organization,
+                    actor=job.created_by,
+                    action="extract.restratify",
+                    obj=extract,
+                    details={
+                        "job": job.pk,
+                        "cells": counts,
+                        "value_map_version": hub.value_map_version,
+                    },
+                )
+            job_finish(
+                job_id=job.pk,
+                status=Job.Status.SUCCEEDED,
+                message=f"Re-stratified: {counts:,} stratified counts.",
+            )
         except OperationalError:
             raise
         except engine.IngestError as error:

@@ -46,13 +46,26 @@ class SyntheticMeasure:
 
 DEMO_MEASURES = (
     SyntheticMeasure("A1C-CTRL", "Diabetes: HbA1c below 8%", "higher_is_better", "quality", 0.68),
-    SyntheticMeasure("BP-CTRL", "Hypertension: blood pressure controlled", "higher_is_better",
-                     "quality", 0.62, 0.006),
-    SyntheticMeasure("CRC-SCREEN", "Colorectal cancer screening", "higher_is_better",
-                     "preventive_screening", 0.58, 0.004),
-    SyntheticMeasure("READMIT-30", "Readmission within 30 days", "lower_is_better",
-                     "outcome", 0.14),
-)  # fmt: skip
+    SyntheticMeasure(
+        "BP-CTRL",
+        "Hypertension: blood pressure controlled",
+        "higher_is_better",
+        "quality",
+        0.62,
+        0.006,
+    ),
+    SyntheticMeasure(
+        "CRC-SCREEN",
+        "Colorectal cancer screening",
+        "higher_is_better",
+        "preventive_screening",
+        0.58,
+        0.004,
+    ),
+    SyntheticMeasure(
+        "READMIT-30", "Readmission within 30 days", "lower_is_better", "outcome", 0.14
+    ),
+)
 
 # (label, share of patients, rate effect on the favourable outcome, spellings)
 RACES = (

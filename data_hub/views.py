@@ -99,7 +99,11 @@ def extract_mapping(request, pk: int):
             return _to_extract(request, extract)
     preview = services.extract_preview(extract=extract)
     suggested = mapping.suggest(extract.headers)
-    id_columns = {i for i, h in enumerate(extract.headers) if suggested.get(h) == "patient_id"}
+    id_columns = {
+        i
+        for i, h in enumerate(extract.headers)
+        if "patient_id" in (suggested.get(h), form[f"col_{i}"].value())
+    }
     rows = []
     for index, field in enumerate(form.column_fields()):
         samples = [r[index] if index < len(r) else "" for r in preview]
@@ -255,8 +259,9 @@ def value_maps(request):
     form = ValueMapEntryForm(request.POST or None, initial={"family": family})
     if request.method == "POST" and form.is_valid():
         try:
-            services.value_map_entry_set(organization=organization, actor=request.user,
-                                         **form.cleaned_data)  # fmt: skip
+            services.value_map_entry_set(
+                organization=organization, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, _message(error))
         else:
@@ -296,8 +301,11 @@ def value_map_delete(request, pk: int):
 def intersections(request):
     form = IntersectionsForm(request.POST)
     if form.is_valid():
-        services.hub_settings_update(organization=request.organization, actor=request.user,
-                                     intersections=form.cleaned_data["intersections"])  # fmt: skip
+        services.hub_settings_update(
+            organization=request.organization,
+            actor=request.user,
+            intersections=form.cleaned_data["intersections"],
+        )
         messages.success(request, "Intersections saved. Re-stratify extracts to apply them.")
     else:
         messages.error(request, "Choose intersections from the list.")

@@ -116,8 +116,11 @@ def _source(value: str) -> str | None:
     for choice, label in CommunityIndicator.Source.choices:
         if key in (choice, label.lower()):
             return choice
-    return {"local health department": "health_department", "lhd": "health_department",
-            "health department": "health_department"}.get(key)  # fmt: skip
+    return {
+        "local health department": "health_department",
+        "lhd": "health_department",
+        "health department": "health_department",
+    }.get(key)
 
 
 def indicators_import(*, organization: Organization, actor: User, uploaded_file) -> int:
@@ -176,8 +179,7 @@ def indicators_import(*, organization: Organization, actor: User, uploaded_file)
             measure = measures.get(cells["measure"].lower())
             if measure is None:
                 problems.append(f"measure {cells['measure']!r} is not defined")
-        for column, limit in (("indicator", 200), ("geography", 200), ("group", 250),
-                              ("unit", 60)):  # fmt: skip
+        for column, limit in (("indicator", 200), ("geography", 200), ("group", 250), ("unit", 60)):
             if len(cells.get(column, "")) > limit:
                 problems.append(f"{column} is longer than {limit} characters")
         if problems:

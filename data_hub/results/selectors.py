@@ -301,8 +301,9 @@ def _intersection_constraints(
         frame[[*period, "dimension", "group", "_x", "_n"]].itertuples(index=False)
     ):
         if INTERSECTION_SEPARATOR not in row.dimension:
-            margins[(row.measure_id, row.period_start, row.granularity, row.dimension,
-                     row.group)] = pos  # fmt: skip
+            margins[
+                (row.measure_id, row.period_start, row.granularity, row.dimension, row.group)
+            ] = pos
     records = []
     seen_margin = set()
     dims = frame["dimension"].to_numpy()
@@ -315,8 +316,14 @@ def _intersection_constraints(
         for this_side, (dim, grp) in enumerate(zip(parts_dim, parts_group, strict=True)):
             if this_side != side:
                 continue
-            table = (row["measure_id"], row["period_start"], row["granularity"],
-                     row["dimension"], side, grp)  # fmt: skip
+            table = (
+                row["measure_id"],
+                row["period_start"],
+                row["granularity"],
+                row["dimension"],
+                side,
+                grp,
+            )
             records.append((table, row["group"], pos))
             margin = margins.get(
                 (row["measure_id"], row["period_start"], row["granularity"], dim, grp)

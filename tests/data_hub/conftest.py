@@ -57,10 +57,21 @@ def celery_worker_process(transactional_db, settings, tmp_path):
         env["CELERY_FILESYSTEM_DIR"] = str(folder)
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "equity_portal", "worker",
-         "--pool=solo", "-c1", "--loglevel=INFO", f"--hostname=test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "equity_portal",
+            "worker",
+            "--pool=solo",
+            "-c1",
+            "--loglevel=INFO",
+            f"--hostname=test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         yield process
     finally:

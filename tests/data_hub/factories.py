@@ -12,8 +12,20 @@ from data_hub.mapping import suggest
 from data_hub.models import Measure
 from tests.factories import OrganizationFactory
 
-HEADERS = ["MRN", "Measure", "Period", "Numerator", "Denominator", "PATIENT_RACE",
-           "ETHNIC_GROUP", "Preferred Language", "Sex", "Age", "Payer", "Site"]  # fmt: skip
+HEADERS = [
+    "MRN",
+    "Measure",
+    "Period",
+    "Numerator",
+    "Denominator",
+    "PATIENT_RACE",
+    "ETHNIC_GROUP",
+    "Preferred Language",
+    "Sex",
+    "Age",
+    "Payer",
+    "Site",
+]
 
 
 class MeasureFactory(factory.django.DjangoModelFactory):
@@ -28,9 +40,20 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     category = Measure.Category.QUALITY
 
 
-def row(pid="TEST-0001", measure="A1C", period="2025-Q1", num="1", den="1", race="White",
-        eth="Not Hispanic or Latino", lang="English", sex="F", age="50", payer="Medicare",
-        site="North"):  # fmt: skip
+def row(
+    pid="TEST-0001",
+    measure="A1C",
+    period="2025-Q1",
+    num="1",
+    den="1",
+    race="White",
+    eth="Not Hispanic or Latino",
+    lang="English",
+    sex="F",
+    age="50",
+    payer="Medicare",
+    site="North",
+):
     return [pid, measure, period, num, den, race, eth, lang, sex, age, payer, site]
 
 

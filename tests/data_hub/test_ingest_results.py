@@ -44,9 +44,21 @@ def test_dimensions_and_intersections_are_named_as_specified(org, measures, tmp_
     extract = ingest(org, write_csv(tmp_path / "e.csv", rows))
 
     dimensions = set(extract.counts.values_list("dimension", flat=True))
-    assert {"all", "race", "ethnicity", "race_ethnicity", "language", "sex", "age_band",
-            "payer", "site", "race_ethnicity x language", "race_ethnicity x sex",
-            "race_ethnicity x age_band", "race_ethnicity x payer"} == dimensions  # fmt: skip
+    assert {
+        "all",
+        "race",
+        "ethnicity",
+        "race_ethnicity",
+        "language",
+        "sex",
+        "age_band",
+        "payer",
+        "site",
+        "race_ethnicity x language",
+        "race_ethnicity x sex",
+        "race_ethnicity x age_band",
+        "race_ethnicity x payer",
+    } == dimensions
     assert counts(extract, "race_ethnicity x language")[
         ("A1C", "2025-Q1", "Asian x Vietnamese")
     ] == (0, 1)
@@ -93,8 +105,16 @@ def test_wide_format_one_column_per_measure(org, measures, tmp_path):
         ["TEST-2", "2025-Q1", "0", "", "White"],  # not in the BP denominator
         ["TEST-3", "2025-Q1", "Y", "1", "Black"],
     ]
-    config = {"format": "wide", "columns": {"MRN": "patient_id", "Period": "period",
-              "HbA1c control": "measure:A1C", "BP": "measure:BP", "Race": "race"}}  # fmt: skip
+    config = {
+        "format": "wide",
+        "columns": {
+            "MRN": "patient_id",
+            "Period": "period",
+            "HbA1c control": "measure:A1C",
+            "BP": "measure:BP",
+            "Race": "race",
+        },
+    }
 
     extract = ingest(org, write_csv(tmp_path / "wide.csv", rows, headers=headers), config=config)
 

@@ -127,11 +127,17 @@ def test_undefined_measures_wait_for_the_analyst(org, measures, tmp_path, analys
 
     services.extract_resolve_measures(
         extract=extract,
-        define=[{"code": "FLU-SHOT", "name": "Flu shot", "direction": "higher_is_better",
-                 "category": "preventive_screening"}],
+        define=[
+            {
+                "code": "FLU-SHOT",
+                "name": "Flu shot",
+                "direction": "higher_is_better",
+                "category": "preventive_screening",
+            }
+        ],
         reject=["Junk"],
         actor=analyst,
-    )  # fmt: skip
+    )
     services.extract_process(job_id=extract.job_id)
     extract.refresh_from_db()
 
@@ -174,10 +180,12 @@ def test_missing_required_column_is_one_message(org, measures, tmp_path):
     with pytest.raises(ValidationError) as error:
         services.extract_map_columns(
             extract=extract,
-            config={"format": "long", "columns": {"MRN": "patient_id", "Measure": "measure",
-                                                  "Met": "numerator"}},
+            config={
+                "format": "long",
+                "columns": {"MRN": "patient_id", "Measure": "measure", "Met": "numerator"},
+            },
             actor=None,
-        )  # fmt: skip
+        )
 
     assert error.value.messages == ["Required fields left unmatched: period."]
 

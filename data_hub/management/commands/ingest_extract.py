@@ -80,9 +80,10 @@ class Command(BaseCommand):
         try:
             with open(path, "rb") as handle:
                 extract = services.extract_upload(
-                    organization=organization, uploaded_file=File(handle, name=path.name),
+                    organization=organization,
+                    uploaded_file=File(handle, name=path.name),
                     actor=None,
-                )  # fmt: skip
+                )
             config = self._config(organization, extract.headers, mapping_file)
             with transaction.atomic():
                 # --sync runs the job in this process once the mapping is committed.
