@@ -1,0 +1,129 @@
+"""`manage.py export_results` writes the same files as the web downloads."""
+
+import csv
+import io
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import load_workbook
+
+from equity_portal.core.models import AuditEvent
+
+from .factories import ExtractFactory, ProvenanceFactory
+from .test_results_agree_with_engine import RESULTS_HEADER
+
+pytestmark = pytest.mark.django_db
+
+
+def test_results_csv_of_the_latest_extract(org, extract_and_measures, tmp_path, analyst):
+    out = tmp_path / "results.csv"
+    stdout = io.StringIO()
+    call_command(
+        "export_results",
+        org="alice",
+        what="results",
+        file_format="csv",
+        out=str(out),
+        stdout=stdout,
+    )
+    text = out.read_text()
+    assert text.splitlines()[0] == RESULTS_HEADER
+    from django.urls import reverse
+
+    web = analyst.get(
+        reverse(
+            "results:export", kwargs={"org_slug": "alice", "what": "results", "file_format": "csv"}
+        )
+    )
+    assert web.content.decode() == text
+    assert f"extract {extract_and_measures[0].pk}" in stdout.getvalue()
+    assert AuditEvent.objects.filter(organization=org, action="results.export", actor=None).exists()
+
+
+def test_xlsx_of_a_named_extract(org, extract_and_measures, tmp_path):
+    older = ExtractFactory(organization=org)
+    ProvenanceFactory(extract=older)
+    out = tmp_path / "summary.xlsx"
+    call_command(
+        "export_results",
+        org="alice",
+        what="summary",
+        file_format="xlsx",
+        extract=extract_and_measures[0].pk,
+        out=str(out),
+        stdout=io.StringIO(),
+    )
+    workbook = load_workbook(out, read_only=True)
+    header = next(workbook["summary"].iter_rows(values_only=True))
+    assert header[0] == "measure" and len(header) == 12
+    provenance = dict(workbook["Provenance"].iter_rows(min_row=2, values_only=True))
+    assert provenance["extract_id"] == str(extract_and_measures[0].pk)
+    assert provenance["method_version"] == "stats-1"
+    assert provenance["value_map_version"] == "3"
+
+
+def test_quality_csv(org, extract_and_measures, tmp_path):
+    out = tmp_path / "quality.csv"
+    call_command(
+        "export_results",
+        org="alice",
+        what="quality",
+        file_format="csv",
+        out=str(out),
+        stdout=io.StringIO(),
+    )
+    assert next(csv.reader(out.open()))[:4] == ["period_start", "period_label", "site", "dimension"]
+
+
+def test_errors(org, other_org, extract_and_measures, tmp_path):
+    with pytest.raises(CommandError, match="has no processed extract"):
+        call_command(
+            "export_results",
+            org=other_org.slug,
+            what="results",
+            file_format="csv",
+            out=str(tmp_path / "x.csv"),
+        )
+    with pytest.raises(CommandError, match="not a processed extract"):
+        call_command(
+            "export_results",
+            org=other_org.slug,
+            what="results",
+            file_format="csv",
+            extract=extract_and_measures[0].pk,
+            out=str(tmp_path / "x.csv"),
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_org_without_extracts_exits_non_zero_with_one_line(tmp_path, settings):
+    # A real process on the (committed) test database: one line on stderr, no traceback.
+    from tests.factories import OrganizationFactory
+
+    OrganizationFactory(slug="empty-org")
+    db = settings.DATABASES["default"]["NAME"]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "export_results",
+            "--org",
+            "empty-org",
+            "--what",
+            "results",
+            "--format",
+            "csv",
+            "--out",
+            str(tmp_path / "x.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "DATABASE_URL": f"sqlite:///{db}"},
+    )
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert lines == ["CommandError: empty-org has no processed extract."], result.stderr

@@ -1,0 +1,219 @@
+"""Completeness in patients from the extract's Parquet file (computed when the extract is
+processed), the report page, and small-cell suppression on it."""
+
+from datetime import date
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from data_hub.models import Extract, ValueMapEntry
+from data_hub.quality.models import ALL_SITES, QualityCount, QualitySnapshot
+from data_hub.quality.services import quality_compute
+
+from .conftest import url
+from .factories import CommunityIndicatorFactory, ExtractFactory, ProvenanceFactory
+
+pytestmark = pytest.mark.django_db
+
+Q1 = date(2025, 1, 1)
+SCHEMA = pa.schema(
+    [
+        ("line", pa.int64()),
+        ("pid", pa.string()),
+        ("measure", pa.string()),
+        ("period_start", pa.date32()),
+        ("granularity", pa.string()),
+        ("period_label", pa.string()),
+        ("numerator", pa.int64()),
+        ("denominator", pa.int64()),
+        ("excluded", pa.bool_()),
+        ("race", pa.string()),
+        ("ethnicity", pa.string()),
+        ("language", pa.string()),
+        ("sex", pa.string()),
+        ("payer", pa.string()),
+        ("site", pa.string()),
+        ("age_band", pa.string()),
+    ]
+)
+
+
+def write_parquet(extract, rows):
+    relative = f"data_hub/org-{extract.organization_id}/extracts/{extract.pk}/normalized.parquet"
+    path = settings.PRIVATE_STORAGE_ROOT / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    columns = {name: [r.get(name) for r in rows] for name in SCHEMA.names}
+    pq.write_table(pa.table(columns, schema=SCHEMA), path)
+    return relative
+
+
+def patient(i, *, race, language, site="North", measure="screen", ethnicity=None):
+    return {
+        "line": i,
+        "pid": f"p{i // 10 if measure == 'again' else i}",
+        "measure": measure,
+        "period_start": Q1,
+        "granularity": "quarter",
+        "period_label": "2025-Q1",
+        "numerator": 1,
+        "denominator": 1,
+        "excluded": False,
+        "race": race,
+        "ethnicity": ethnicity,
+        "language": language,
+        "sex": None,
+        "payer": None,
+        "site": site,
+        "age_band": "Unknown",
+    }
+
+
+def value_maps(org):
+    for family, source, target in [
+        ("race", "white", "White"),
+        ("race", "black", "Black or African American"),
+        ("race", "declined", "Declined"),
+        ("language", "english", "English"),
+        ("language", "spanish", "Spanish"),
+        ("ethnicity", "not hispanic", "Not Hispanic or Latino"),
+    ]:
+        ValueMapEntry.objects.create(
+            organization=org, family=family, source_value=source, target=target
+        )
+
+
+def quality_extract(org, status=Extract.Status.PROCESSED):
+    value_maps(org)
+    extract = ExtractFactory(organization=org, status=status)
+    ProvenanceFactory(extract=extract)
+    rows = []
+    # North: 60 patients (40 white, 15 black, 5 declined); 2 rows each for 10 of them.
+    for i in range(60):
+        race = "WHITE" if i < 40 else ("black" if i < 55 else "declined")
+        rows.append(patient(i, race=race, language="English", ethnicity="Not Hispanic"))
+    for i in range(10):
+        rows.append({**patient(i, race=None, language=None), "measure": "readmit"})
+    # South: 30 patients, 25 with no race (Unknown), 3 with an unmapped spelling.
+    for i in range(100, 130):
+        race = None if i < 125 else ("martian" if i < 128 else "white")
+        rows.append(patient(i, race=race, language="spanish", site="South"))
+    extract.parquet_path = write_parquet(extract, rows)
+    extract.save()
+    return extract
+
+
+def make_quality_counts(org, extract):
+    cells = [
+        ("North", "race", "White", 50),
+        ("North", "race", "Unknown", 4),
+        ("South", "race", "White", 40),
+        ("South", "race", "Unknown", 30),
+        (ALL_SITES, "race", "White", 90),
+        (ALL_SITES, "race", "Unknown", 34),
+    ]
+    QualityCount.objects.bulk_create(
+        QualityCount(
+            organization=org,
+            extract=extract,
+            period_start=Q1,
+            granularity="quarter",
+            period_label="2025-Q1",
+            site=s,
+            dimension=d,
+            group=g,
+            patients=p,
+        )
+        for s, d, g, p in cells
+    )
+
+
+def _counts(extract):
+    return {
+        (c.site, c.dimension, c.group): c.patients
+        for c in QualityCount.objects.filter(extract=extract)
+    }
+
+
+def test_completeness_counts_patients_once_with_their_best_value(org):
+    extract = quality_extract(org)
+    assert quality_compute(extract_id=extract.pk) > 0
+    counts = _counts(extract)
+    # The ten patients with a second, blank row keep their known race and language.
+    assert counts[("North", "race", "White")] == 40
+    assert counts[("North", "race", "Declined")] == 5
+    assert ("North", "race", "Unknown") not in counts
+    assert counts[("South", "race", "Unknown")] == 28  # 25 blank + 3 unmapped
+    assert counts[(ALL_SITES, "race", "White")] == 42
+    assert counts[(ALL_SITES, "language", "Spanish")] == 30
+    assert sum(v for (s, d, _), v in counts.items() if s == ALL_SITES and d == "race") == 90
+    snapshot = QualitySnapshot.objects.get(extract=extract)
+    assert snapshot.patients == 90 and snapshot.value_map_version == 3
+
+
+def test_recompute_is_idempotent(org):
+    extract = quality_extract(org)
+    quality_compute(extract_id=extract.pk)
+    first = _counts(extract)
+    quality_compute(extract_id=extract.pk)
+    assert _counts(extract) == first
+
+
+def test_computed_when_the_extract_becomes_processed(org, django_capture_on_commit_callbacks):
+    extract = quality_extract(org, status=Extract.Status.PROCESSING)
+    # Setup saves (the provenance) queued callbacks the test transaction never commits.
+    connection.run_on_commit.clear()
+    assert not QualityCount.objects.filter(extract=extract).exists()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        extract.status = Extract.Status.PROCESSED
+        extract.save()
+        extract.save()  # saved twice in one transaction: enqueued once
+    assert len(callbacks) == 1
+    assert QualityCount.objects.filter(extract=extract).exists()
+
+
+def test_missing_parquet_changes_nothing(org, django_capture_on_commit_callbacks):
+    extract = ExtractFactory(organization=org)
+    with django_capture_on_commit_callbacks(execute=True):
+        extract.save()
+    assert quality_compute(extract_id=extract.pk) is None
+    assert not QualityCount.objects.filter(extract=extract).exists()
+
+
+def test_report_shows_completeness_target_distribution_and_hides_small_cells(org, analyst):
+    extract = quality_extract(org)
+    extract.unmapped_values = {"race": {"martian": 3, "blue": 40}}
+    extract.rejected_reasons = {"numerator is missing": 12}
+    extract.save()
+    quality_compute(extract_id=extract.pk)
+    CommunityIndicatorFactory(
+        organization=org,
+        indicator="Population share",
+        unit="%",
+        dimension="race",
+        group="White",
+        value=61.5,
+    )
+    response = analyst.get(url(org, "quality:report"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "95% known" in html  # the organization's target
+    assert "61.5%" in html  # community share beside the patients' distribution
+    assert "martian" in html and "fewer than 11" in html  # unmapped 3 rows: no count
+    assert "numerator is missing" in html
+    assert "suppressed" in html  # 5 Declined at North
+    north_declined = '<td class="num">5</td>'
+    assert north_declined not in html
+    assert "completeness-trend-data" in html
+
+
+def test_trend_csv_download(org, analyst):
+    extract = quality_extract(org)
+    quality_compute(extract_id=extract.pk)
+    response = analyst.get(url(org, "quality:trend_csv"))
+    assert response.status_code == 200
+    assert response.content.decode().splitlines()[0] == (
+        "period_label,dimension,percent_known,suppressed"
+    )
