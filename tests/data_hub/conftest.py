@@ -6,9 +6,9 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
+from equity_portal.celery import app as celery_app
 from equity_portal.core.roles import Role
 from tests.data_hub.factories import MeasureFactory
 
@@ -40,6 +40,13 @@ def _database_url() -> str:
     return f"postgres://{auth}{host}{port}/{db['NAME']}"
 
 
+def _reset_producer_pool():
+    """Make the next publish connect with the current broker options."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, settings, tmp_path):
     """A real Celery worker (solo pool) on the configured broker, sharing the test database and
@@ -52,9 +59,21 @@ def celery_worker_process(transactional_db, settings, tmp_path):
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DJANGO_SETTINGS_MODULE": "equity_portal.settings",
     }
+    previous_options = celery_app.conf.broker_transport_options
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-        folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]).parent
+        # A broker folder of its own, so no other worker (make demo) takes the test's task.
+        folder = tmp_path / "broker"
+        for sub in ("queue", "processed", "control"):
+            (folder / sub).mkdir(parents=True)
         env["CELERY_FILESYSTEM_DIR"] = str(folder)
+        celery_app.conf.broker_transport_options = {
+            "data_folder_in": str(folder / "queue"),
+            "data_folder_out": str(folder / "queue"),
+            "processed_folder": str(folder / "processed"),
+            "store_processed": False,
+            "control_folder": str(folder / "control"),
+        }
+        _reset_producer_pool()
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
@@ -82,6 +101,8 @@ def celery_worker_process(transactional_db, settings, tmp_path):
             process.kill()
             process.wait()
         log.close()
+        celery_app.conf.broker_transport_options = previous_options
+        _reset_producer_pool()
 
 
 def wait_for(predicate, timeout=90.0, interval=0.5):
@@ -91,6 +112,3 @@ def wait_for(predicate, timeout=90.0, interval=0.5):
             return True
         time.sleep(interval)
     return False
-
-
-__all__ = ["wait_for", "settings"]
