@@ -8,6 +8,7 @@ from data_hub.community import selectors as community_selectors
 from data_hub.results import exports
 from data_hub.results import selectors as results_selectors
 from data_hub.results import services as results_services
+from data_hub.results.charts import with_provenance
 from data_hub.results.selectors import Provenance
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import org_view
@@ -55,7 +56,9 @@ def report(request):
         by_period=[r for r in rows if r["site"] == ALL_SITES],
         by_site=[r for r in rows if r["site"] != ALL_SITES],
         trend=trend,
-        trend_figure=charts.completeness_trend_figure(trend, target=target),
+        trend_figure=with_provenance(
+            charts.completeness_trend_figure(trend, target=target), Provenance.of(extract)
+        ),
         target=target,
         distribution=selectors.distribution(
             counts,

@@ -206,3 +206,20 @@ def heatmap_figure(rows: list[dict], *, dimension: str) -> dict | None:
         yaxis={"title": y_name, "automargin": True},
         height=160 + 40 * len(ys),
     )
+
+
+def with_provenance(figure: dict | None, provenance) -> dict | None:
+    """Stamp a figure with where its numbers come from (also when saved as an image)."""
+    if figure is None:
+        return None
+    text = (
+        f"Extract {provenance.extract_id} · mapping {provenance.mapping or '—'} · "
+        f"value maps v{provenance.value_map_version or '—'} · {provenance.method_version}"
+    )
+    layout = figure.setdefault("layout", {})
+    layout.setdefault("annotations", []).append(
+        {"text": text, "xref": "paper", "yref": "paper", "x": 1, "y": 1.08, "xanchor": "right",
+         "showarrow": False, "font": {"size": 10, "color": "#595959"}}
+    )  # fmt: skip
+    layout["meta"] = {"provenance": provenance.as_text()}
+    return figure

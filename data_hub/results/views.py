@@ -184,8 +184,10 @@ def explorer(request):
                 "rows": heatmap_rows,
             }
         )
+    provenance = Provenance.of(extract)
     for chart in chart_list:
         chart["columns"] = charts.CHART_COLUMNS[chart["key"]]
+        chart["figure"] = charts.with_provenance(chart["figure"], provenance)
     context.update(
         rows=rows,
         summary=summary[0] if summary else None,

@@ -103,3 +103,19 @@ def test_community_editing_is_forbidden_for_champion_and_leader(org, member_clie
     assert "Add an indicator" not in client.get(url(org, "community:index")).content.decode()
     # Reading results is for everyone.
     assert client.get(url(org, "results:explorer")).status_code == 200
+
+
+def test_provenance_on_the_page_the_charts_and_the_files(org, analyst, extract_and_measures):
+    from .helpers import chart_payloads
+
+    extract, _ = extract_and_measures
+    html = analyst.get(url(org, "results:explorer")).content.decode()
+    assert f'data-prov="extract">{extract.pk}<' in html
+    assert 'data-prov="mapping">Epic quality export<' in html
+    assert 'data-prov="value_map_version">3<' in html
+    assert 'data-prov="method_version">stats-1<' in html
+    for figure in chart_payloads(html):
+        assert f"extract_id={extract.pk}" in figure["layout"]["meta"]["provenance"]
+    response = analyst.get(url(org, "results:export", what="results", file_format="csv"))
+    assert "value_map_version=3" in response["X-Provenance"]
+    assert response["Content-Disposition"].endswith(f'results-extract-{extract.pk}-stats-1.csv"')
