@@ -1,7 +1,6 @@
 """Step 1, Commit: thin function views (authorize, validate a form, call a service or selector,
 redirect or render). Every write is a POST that redirects (POST-redirect-GET)."""
 
-import csv
 import json
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from equity_portal.core.exports import csv_download
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
@@ -90,30 +90,15 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _csv_cell(value) -> str:
-    # Spreadsheets run cells that start with these as formulas: neutralize them.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv_response(request, *, what: str, filters: dict, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"{what.replace('_', '-')}s-{request.organization.slug}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    count = 0
-    for row in rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
-        count += 1
-    services.export_record(
-        organization=request.organization,
-        actor=request.user,
+    return csv_download(
+        request,
         what=what,
+        header=header,
+        rows=rows,
+        filename=f"{what.replace('_', '-')}s-{request.organization.slug}.csv",
         filters=filters,
-        rows=count,
     )
-    return response
 
 
 # --- Landing page --------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 """Views of the Learn step: thin (authorize with @org_view, parse a form, call one service or
 selector, render or redirect). Everyone with EDIT_STEPS edits (DESIGN §3)."""
 
-import csv
 from collections.abc import Iterable
 
 from django.contrib import messages
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from equity_portal.core.exports import csv_download
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
@@ -29,20 +29,8 @@ def _error(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _csv_cell(value):
-    # Text starting with = + - @ (or a tab/CR) is a formula to spreadsheet programs: defuse it.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _csv(filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows([_csv_cell(v) for v in row] for row in rows)
-    return response
+def _csv(request, what: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
+    return csv_download(request, what=what, header=header, rows=rows)
 
 
 def _go(request, name: str, **kwargs):
@@ -99,7 +87,8 @@ def resource_list(request):
 def resource_list_csv(request):
     _form, rows = _resources(request)
     return _csv(
-        f"learning-library-{request.organization.slug}.csv",
+        request,
+        "learning_library",
         ["title", "kind", "step", "tags", "link", "summary"],
         (
             [r.title, r.get_kind_display(), r.get_step_display(), r.tags, r.url, r.summary]
@@ -210,7 +199,8 @@ def glossary(request):
 def glossary_csv(request):
     _form, rows = _terms(request)
     return _csv(
-        f"glossary-{request.organization.slug}.csv",
+        request,
+        "glossary",
         ["term", "other names", "definition"],
         ([t.term, t.aliases, t.definition] for t in rows),
     )
@@ -306,7 +296,8 @@ def team_list_csv(request):
     _form, rows = _teams(request)
     rows = rows.prefetch_related("members__user")
     return _csv(
-        f"learning-teams-{request.organization.slug}.csv",
+        request,
+        "learning_teams",
         ["team", "active members", "members"],
         (
             [
@@ -420,7 +411,8 @@ def plan_list_csv(request):
         ]
 
     return _csv(
-        f"learning-plans-{request.organization.slug}.csv",
+        request,
+        "learning_plans",
         ["plan", "assigned to", "items", "assignments", "done", "overdue", "percent done"],
         (line(plan) for plan in rows),
     )
@@ -640,7 +632,8 @@ def progress_csv(request):
     rows += [line("team", t) for t in summary.teams]
     rows += [line("person", p) for p in people]
     return _csv(
-        f"learning-progress-{request.organization.slug}.csv",
+        request,
+        "learning_progress",
         ["level", "name", "assigned", "done", "overdue", "percent done"],
         rows,
     )
@@ -675,7 +668,8 @@ def session_list_csv(request):
     _form, rows = _sessions(request)
     rows = rows.prefetch_related("attendees__user", "resources")
     return _csv(
-        f"learning-sessions-{request.organization.slug}.csv",
+        request,
+        "learning_sessions",
         ["date", "topic", "attendees", "attendee emails", "resources", "notes"],
         (
             [

@@ -1,5 +1,4 @@
 import copy
-import csv
 import json
 
 from django.contrib import messages
@@ -7,12 +6,13 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
 from . import selectors, services
+from .exports import csv_download
 from .forms import (
     AcceptInvitationForm,
     AuditFilterForm,
@@ -155,12 +155,6 @@ def organization_settings(request):
     return render(request, "core/organization_settings.html", {"form": form})
 
 
-def _csv_cell(value) -> str:
-    # A cell starting with = + - @ is a formula to spreadsheet programs: neutralize it.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _audit_events(request):
     actions = selectors.audit_action_choices(organization=request.organization)
     form = AuditFilterForm(request.GET or None, organization=request.organization, actions=actions)
@@ -186,25 +180,25 @@ def audit_log(request):
 
 @org_view(Capability.MANAGE_USERS)
 def audit_log_csv(request):
-    _form, events = _audit_events(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"audit-log-{request.organization.slug}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(["time", "actor", "action", "object_type", "object_id", "details", "ip"])
-    for event in events.iterator(chunk_size=2000):
-        writer.writerow(
+    form, events = _audit_events(request)
+    return csv_download(
+        request,
+        what="audit_log",
+        header=["time", "actor", "action", "object_type", "object_id", "details", "ip"],
+        rows=(
             [
                 event.created_at.isoformat(),
-                _csv_cell(event.actor_label),
-                _csv_cell(event.action),
+                event.actor_label,
+                event.action,
                 event.object_type,
                 event.object_id,
-                _csv_cell(json.dumps(event.details, sort_keys=True, ensure_ascii=False)),
+                json.dumps(event.details, sort_keys=True, ensure_ascii=False),
                 event.ip_address or "",
             ]
-        )
-    return response
+            for event in events.iterator(chunk_size=2000)
+        ),
+        filters=form.cleaned_data if form.is_bound and form.is_valid() else None,
+    )
 
 
 @org_view(Capability.VIEW)
