@@ -490,7 +490,8 @@ def _requeue(extract: Extract, actor: User | None, action: str, details: dict) -
     job = extract.job
     if job is None or not job_requeue(job=job):
         raise ValidationError("This extract has no finished job to run again.")
-    extract.status = Extract.Status.QUEUED
+    if job.kind == PROCESS_JOB:  # a re-stratification leaves the stored results in place
+        extract.status = Extract.Status.QUEUED
     extract.save(update_fields=["status", "accept_rejections", "rejected_measure_codes"])
     audit_record(
         organization=extract.organization, actor=actor, action=action, obj=extract, details=details
