@@ -66,6 +66,7 @@ def child_project(csv_path: str, scratch: str) -> dict:
     os.environ["PRIVATE_STORAGE_ROOT"] = f"{scratch}/private"
     os.environ["CELERY_FILESYSTEM_DIR"] = f"{scratch}/celery"
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    os.environ["MAX_UPLOAD_MB"] = "100000"  # the 10 M-row file is over the default limit
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "equity_portal.settings")
     import django
 

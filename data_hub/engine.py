@@ -25,7 +25,7 @@ from .defaults import DECLINED, HISPANIC, UNKNOWN, normalize_key
 from .mapping import MEASURE_COLUMN_PREFIX, SOCIAL_NEEDS, WIDE, resolve_columns
 
 ENGINE_VERSION = "ingest-1"
-MEMORY_LIMIT = "600MB"
+MEMORY_LIMIT = "512MB"
 THREADS = 2
 SAMPLE_SIZE = 50
 HASH_BATCH = 100_000
@@ -545,10 +545,11 @@ def validate(con, spec: IngestSpec) -> IngestResult:
 
 def _screening_rows_sql(con) -> str:
     """Derived social-needs measures, one row per patient x period: screening rate
-    (screened / patients) and positive rate (positive / screened)."""
+    (screened / patients) and positive rate (positive / screened). Materializes the
+    per-patient-period flags of every need in one GROUP BY (table `needs`)."""
     columns = {r[0] for r in con.execute("DESCRIBE base").fetchall()}
-    parts = []
     keep = "race, ethnicity, language, sex, payer, site, age_band"
+    flags, parts = [], []
     for need in SOCIAL_NEEDS:
         scr, pos = f"{need}_screened", f"{need}_positive"
         if scr not in columns and pos not in columns:
@@ -558,22 +559,28 @@ def _screening_rows_sql(con) -> str:
             if scr in columns
             else f"CASE WHEN {pos} IS NULL THEN 0 ELSE 1 END"
         )
-        positive = f"coalesce({pos}, 0)" if pos in columns else "NULL"
-        per_patient = f"""SELECT min(line) AS line, pnum, period_start, granularity, period_label,
-                {", ".join(f"any_value({c}) AS {c}" for c in keep.split(", "))},
-                max({screened}) AS screened, max({positive}) AS positive
-            FROM accepted GROUP BY pnum, period_start, granularity, period_label"""
+        flags.append(f"max({screened}) AS {need}_s")
         parts.append(
             f"""SELECT line, pnum, 'sdoh_{need}_screening' AS measure, period_start, granularity,
-                   period_label, screened AS numerator, 1 AS denominator, false AS excluded,
-                   {keep} FROM ({per_patient})"""
+                   period_label, {need}_s AS numerator, 1 AS denominator, false AS excluded,
+                   {keep} FROM needs"""
         )
         if pos in columns:
+            flags.append(f"max(coalesce({pos}, 0)) AS {need}_p")
             parts.append(
                 f"""SELECT line, pnum, 'sdoh_{need}_positive' AS measure, period_start,
-                       granularity, period_label, positive AS numerator, 1 AS denominator,
-                       false AS excluded, {keep} FROM ({per_patient}) WHERE screened = 1"""
+                       granularity, period_label, {need}_p AS numerator, 1 AS denominator,
+                       false AS excluded, {keep} FROM needs WHERE {need}_s = 1"""
             )
+    if not parts:
+        return ""
+    con.execute(
+        f"""CREATE OR REPLACE TABLE needs AS
+            SELECT min(line) AS line, pnum, period_start, granularity, period_label,
+                   {", ".join(f"any_value({c}) AS {c}" for c in keep.split(", "))},
+                   {", ".join(flags)}
+            FROM accepted GROUP BY pnum, period_start, granularity, period_label"""
+    )
     return " UNION ALL ".join(parts)
 
 
@@ -595,22 +602,21 @@ def write_parquet(con, parquet_path: Path) -> list[str]:
     rows = f"SELECT {NORMALIZED_COLUMNS.replace('pid', 'pnum')} FROM accepted"
     if derived:
         rows += f" UNION ALL SELECT {NORMALIZED_COLUMNS.replace('pid', 'pnum')} FROM ({derived})"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW normalized AS {rows}")
     select = (
         f"SELECT {NORMALIZED_COLUMNS.replace('pid', 'p.pid').replace('line', 'r.line', 1)} "
-        f"FROM ({rows}) r JOIN pid_map p ON p.pnum = r.pnum"
+        f"FROM normalized r JOIN pid_map p ON p.pnum = r.pnum"
     )
     parquet_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = parquet_path.with_suffix(".parquet.tmp")
-    con.execute(
-        f"COPY ({select}) TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd, "
-        "ROW_GROUP_SIZE 500000)"
-    )
+    con.execute(f"COPY ({select}) TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
     tmp.replace(parquet_path)
+    if not derived:
+        return []
     return [
         r[0]
         for r in con.execute(
-            f"SELECT DISTINCT measure FROM read_parquet({_lit(str(parquet_path))}) "
-            "WHERE measure LIKE 'sdoh\\_%' ESCAPE '\\'"
+            "SELECT DISTINCT measure FROM normalized WHERE measure LIKE 'sdoh\\_%' ESCAPE '\\'"
         ).fetchall()
     ]
 
