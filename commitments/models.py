@@ -10,16 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from equity_portal.core.models import Membership, Organization, OrgScopedManager, User
-
-
-class Step(models.TextChoices):
-    """The five steps of the toolkit, for linking a commitment to where its work happens."""
-
-    COMMIT = "commit", "1 Commit"
-    LEARN = "learn", "2 Learn"
-    DATA = "data", "3 Data"
-    VISION = "vision", "4 Vision"
-    IMPROVE = "improve", "5 Improve"
+from equity_portal.core.steps import Step
 
 
 class Domain(models.TextChoices):

@@ -10,14 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from equity_portal.core.models import Membership, Organization, OrgScopedManager, User
-
-
-class Step(models.TextChoices):
-    COMMIT = "commit", "1 Commit"
-    LEARN = "learn", "2 Learn"
-    DATA = "data", "3 Data"
-    VISION = "vision", "4 Vision"
-    IMPROVE = "improve", "5 Improve"
+from equity_portal.core.steps import Step
 
 
 class ResourceKind(models.TextChoices):
