@@ -84,7 +84,16 @@ class MappingForm(forms.Form):
 class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
-        fields = ["code", "name", "description", "category", "direction", "steward"]
+        fields = [
+            "code",
+            "name",
+            "description",
+            "category",
+            "direction",
+            "steward",
+            "reference_rule",
+            "reference_group",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -11,6 +11,7 @@ and `all` (group "All patients": the measure's total for the period).
 from django.conf import settings
 from django.db import models
 
+import equity_stats
 from equity_portal.core.models import Job, Organization, OrgScopedManager
 
 DIMENSIONS = (
@@ -47,6 +48,12 @@ class Measure(models.Model):
         HIGHER = "higher_is_better", "Higher is better"
         LOWER = "lower_is_better", "Lower is better"
 
+    class ReferenceRule(models.TextChoices):
+        LARGEST = equity_stats.REF_LARGEST, "Largest group"
+        BEST = equity_stats.REF_BEST, "Group with the best rate"
+        POOLED = equity_stats.REF_POOLED, "Pooled rate of all groups"
+        NAMED = equity_stats.REF_NAMED, "A named group"
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     code = models.CharField(max_length=60)
     name = models.CharField(max_length=200)
@@ -54,6 +61,19 @@ class Measure(models.Model):
     category = models.CharField(max_length=30, choices=Category.choices, default=Category.QUALITY)
     direction = models.CharField(max_length=20, choices=Direction.choices, default=Direction.HIGHER)
     steward = models.CharField("source or steward", max_length=200, blank=True)
+    # DESIGN §5.4: the group each measure's disparities are measured against, by default.
+    reference_rule = models.CharField(
+        "reference group",
+        max_length=10,
+        choices=ReferenceRule.choices,
+        default=ReferenceRule.LARGEST,
+    )
+    reference_group = models.CharField(
+        "named reference group",
+        max_length=250,
+        blank=True,
+        help_text="Only for a named reference, e.g. White or English.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

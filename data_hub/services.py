@@ -23,6 +23,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from duckdb import __version__ as duckdb_version
 
+import equity_stats
 from equity_portal.core.audit import audit_record
 from equity_portal.core.jobs import job_claim, job_create, job_finish, job_progress, job_requeue
 from equity_portal.core.models import Job, Organization, User
@@ -194,6 +195,23 @@ def measure_aliases(*, organization: Organization) -> dict[str, str]:
     return aliases
 
 
+def _reference_setting(rule: str, group: str) -> dict:
+    if rule not in Measure.ReferenceRule.values:
+        raise ValidationError(
+            f"Reference must be one of: {', '.join(Measure.ReferenceRule.values)}."
+        )
+    group = (group or "").strip()
+    if rule != Measure.ReferenceRule.NAMED:
+        return {"reference_rule": rule, "reference_group": ""}
+    if not group:
+        raise ValidationError("Name the reference group, e.g. White or English.")
+    if group in equity_stats.NOT_COMPARED:
+        raise ValidationError(
+            f"{group} is shown but never compared, so it cannot be the reference."
+        )
+    return {"reference_rule": rule, "reference_group": group}
+
+
 @transaction.atomic
 def measure_save(
     *,
@@ -205,8 +223,11 @@ def measure_save(
     category: str = Measure.Category.QUALITY,
     description: str = "",
     steward: str = "",
+    reference_rule: str | None = None,
+    reference_group: str = "",
 ) -> tuple[Measure, bool]:
-    """Define or update a measure by its code."""
+    """Define or update a measure by its code. `reference_rule` None keeps the measure's
+    reference setting (an import of codes and names does not reset it)."""
     code = code.strip()
     if not code or not name.strip():
         raise ValidationError("A measure needs a code and a name.")
@@ -214,16 +235,17 @@ def measure_save(
         raise ValidationError(f"Direction must be one of: {', '.join(Measure.Direction.values)}.")
     if category not in Measure.Category.values:
         raise ValidationError(f"Category must be one of: {', '.join(Measure.Category.values)}.")
+    defaults = {
+        "name": name.strip(),
+        "direction": direction,
+        "category": category,
+        "description": description,
+        "steward": steward,
+    }
+    if reference_rule is not None:
+        defaults.update(_reference_setting(reference_rule, reference_group))
     measure, created = Measure.objects.update_or_create(
-        organization=organization,
-        code=code,
-        defaults={
-            "name": name.strip(),
-            "direction": direction,
-            "category": category,
-            "description": description,
-            "steward": steward,
-        },
+        organization=organization, code=code, defaults=defaults
     )
     audit_record(
         organization=organization,

@@ -238,13 +238,15 @@ def stratified(
     *,
     measures: dict[int, Measure],
     k: int,
-    rule: str = equity_stats.REF_LARGEST,
+    rule: str | None = None,
     reference_group: str | None = None,
 ) -> pd.DataFrame:
-    """`equity_stats.stratify` over every table of `counts`, one call per direction (the
-    engine takes one direction per call), in a stable order: measure code, period,
-    dimension, group. Adds `measure_code` and `direction`. Intersection tables are then
-    protected against subtraction from their margins (`_protect_intersections`)."""
+    """`equity_stats.stratify` over every table of `counts`, one call per direction and
+    reference setting (the engine takes one of each per call), in a stable order: measure
+    code, period, dimension, group. `rule` None uses each measure's own reference setting
+    (DESIGN §5.4); a rule given here (the explorer's choice) applies to every measure. Adds
+    `measure_code` and `direction`. Intersection tables are then protected against
+    subtraction from their margins (`_protect_intersections`)."""
     if counts.empty:
         columns = [*COUNT_FIELDS, *equity_stats.STRATIFY_COLUMNS, "measure_code", "direction"]
         return pd.DataFrame(columns=columns)
@@ -254,15 +256,23 @@ def stratified(
     # The raw counts ride along for the margin check and are dropped before returning.
     counts["_x"] = counts["numerator"].astype("int64")
     counts["_n"] = counts["denominator"].astype("int64")
+    if rule is None:
+        counts["_rule"] = counts["measure_id"].map(lambda m: measures[m].reference_rule)
+        counts["_ref"] = counts["measure_id"].map(lambda m: measures[m].reference_group)
+    else:
+        counts["_rule"] = rule
+        counts["_ref"] = reference_group or ""
     parts = []
-    for direction, part in counts.groupby("direction", sort=True):
+    for (direction, part_rule, part_ref), part in counts.groupby(
+        ["direction", "_rule", "_ref"], sort=True
+    ):
         parts.append(
             equity_stats.stratify(
-                part.reset_index(drop=True),
+                part.drop(columns=["_rule", "_ref"]).reset_index(drop=True),
                 direction=direction,
                 k=k,
-                reference_rule=rule,
-                reference_group=reference_group if rule == equity_stats.REF_NAMED else None,
+                reference_rule=part_rule,
+                reference_group=(part_ref or None) if part_rule == equity_stats.REF_NAMED else None,
                 table_keys=TABLE_KEYS,
             )
         )
@@ -270,7 +280,7 @@ def stratified(
     out["_dim"] = out["dimension"].map(_dimension_key)
     out = out.sort_values(["measure_code", "period_start", "granularity", "_dim", "group"])
     out = out.drop(columns="_dim").reset_index(drop=True)
-    out = _protect_intersections(out, k=k, pooled=rule == equity_stats.REF_POOLED)
+    out = _protect_intersections(out, k=k)
     return out.drop(columns=["_x", "_n"])
 
 
@@ -345,7 +355,7 @@ def _intersection_constraints(
     return out
 
 
-def _protect_intersections(frame: pd.DataFrame, *, k: int, pooled: bool) -> pd.DataFrame:
+def _protect_intersections(frame: pd.DataFrame, *, k: int) -> pd.DataFrame:
     """The cells of an intersection row (say Asian x every language) add up to the Asian
     cell of the single-dimension table, which may be shown. So each such row and column,
     with its margin, is one more table for the engine's complementary rule (never exactly
@@ -390,8 +400,8 @@ def _protect_intersections(frame: pd.DataFrame, *, k: int, pooled: bool) -> pd.D
     frame = frame.copy()
     tables = frame[list(TABLE_KEYS)].astype(str).agg("|".join, axis=1).to_numpy()
     lost_reference = set(tables[added & frame["is_reference"].to_numpy(dtype=bool)])
-    if pooled:
-        lost_reference |= set(tables[added])
+    pooled_tables = set(tables[frame["reference_group"].eq(equity_stats.POOLED).to_numpy()])
+    lost_reference |= set(tables[added]) & pooled_tables
     frame.loc[added, "suppressed"] = True
     for column in ("numerator", "denominator"):
         frame[column] = frame[column].astype("Int64")
@@ -431,7 +441,7 @@ def disparities(
     *,
     organization: Organization,
     extract: Extract,
-    rule: str = equity_stats.REF_LARGEST,
+    rule: str | None = None,
 ) -> tuple[pd.DataFrame, dict[int, Measure]]:
     """Significant disparities (a group fares worse than the reference) of each measure's
     latest period, across every dimension and intersection. Three queries."""

@@ -32,9 +32,10 @@ def _extract(request) -> Extract | None:
     )
 
 
-def _rule(request) -> str:
-    rule = request.GET.get("rule", equity_stats.REF_LARGEST)
-    return rule if rule in equity_stats.REFERENCE_RULES else equity_stats.REF_LARGEST
+def _rule(request) -> str | None:
+    """The reference rule chosen in the URL; None: each measure's own setting."""
+    rule = request.GET.get("rule")
+    return rule if rule in equity_stats.REFERENCE_RULES else None
 
 
 @dataclass
@@ -62,7 +63,7 @@ class Filters:
 
 def explorer_url(organization, **params) -> str:
     base = reverse("results:explorer", kwargs={"org_slug": organization.slug})
-    return f"{base}?{urlencode(params)}"
+    return f"{base}?{urlencode({k: v for k, v in params.items() if v is not None})}"
 
 
 def _filters(request, extract: Extract, catalogue: selectors.Catalogue) -> Filters | None:
@@ -90,6 +91,8 @@ def _filters(request, extract: Extract, catalogue: selectors.Catalogue) -> Filte
         period = next((p for p in periods if p[0].isoformat() == wanted), period)
     rule = _rule(request)
     reference_group = request.GET.get("ref") or None
+    if rule is None:  # the measure's own reference setting (DESIGN §5.4)
+        rule, reference_group = measure.reference_rule, measure.reference_group or None
     if rule == equity_stats.REF_NAMED and (
         not reference_group or reference_group in equity_stats.NOT_COMPARED
     ):
@@ -258,8 +261,8 @@ def disparities(request):
     if extract is None:
         return render(request, "results/disparities.html", context)
     rule = _rule(request)
-    if rule == equity_stats.REF_NAMED:
-        rule = equity_stats.REF_LARGEST
+    if rule == equity_stats.REF_NAMED:  # a named group differs by dimension: use each measure's
+        rule = None
     sort = "excess" if request.GET.get("sort") == "excess" else "difference"
     found, measures = selectors.disparities(organization=organization, extract=extract, rule=rule)
     by_code = {m.code: m for m in measures.values()}
@@ -297,8 +300,11 @@ def disparities(request):
         page=page,
         total=len(items),
         sort=sort,
-        rule=rule,
-        rules={k: v for k, v in RULE_LABELS.items() if k != equity_stats.REF_NAMED},
+        rule=rule or "",
+        rules={
+            "": "Each measure's own setting",
+            **{k: v for k, v in RULE_LABELS.items() if k != equity_stats.REF_NAMED},
+        },
         provenance=Provenance.of(extract),
         extracts=list(selectors.processed_extracts(organization=organization)[:20]),
         k=selectors.export_k(organization),
