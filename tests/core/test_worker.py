@@ -9,34 +9,18 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 
 from equity_portal.celery import app as celery_app
 from equity_portal.core.models import Invitation
 from equity_portal.core.roles import Role
+from tests.processes import reset_broker_connections, test_database_url
 
 CELERY = Path(sys.executable).with_name("celery")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _database_url() -> str:
-    """The test database as a URL for the worker (pytest-django already renamed NAME)."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return "sqlite:///" + str(Path(db["NAME"]).resolve())
-    if connection.vendor == "postgresql":
-        credentials = quote(db["USER"] or "")
-        if db.get("PASSWORD"):
-            credentials += ":" + quote(db["PASSWORD"])
-        host = db.get("HOST") or "localhost"
-        port = f":{db['PORT']}" if db.get("PORT") else ""
-        return f"postgres://{credentials}@{host}{port}/{quote(db['NAME'])}"
-    raise NotImplementedError(connection.vendor)
 
 
 @pytest.fixture
@@ -57,20 +41,11 @@ def broker(tmp_path):
             "control_folder": str(folder / "control"),
         }
         env["CELERY_FILESYSTEM_DIR"] = str(folder)
-    _reset_broker_connections()
+    reset_broker_connections()
     celery_app.conf.task_always_eager = False
     yield env
     celery_app.conf.broker_transport_options = previous
-    _reset_broker_connections()
-
-
-def _reset_broker_connections():
-    # Connections are pooled lazily from the configuration: drop them so the next send uses
-    # the broker configured above.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    reset_broker_connections()
 
 
 @pytest.fixture
@@ -82,7 +57,7 @@ def worker(broker, tmp_path):
         **os.environ,
         **broker,
         "DJANGO_SETTINGS_MODULE": "equity_portal.settings",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": test_database_url(),
         "EMAIL_URL": f"filemail:///{mail_dir}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
     }

@@ -6,11 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from equity_portal.celery import app as celery_app
 from equity_portal.core.roles import Role
 from tests.data_hub.factories import MeasureFactory
+from tests.processes import reset_broker_connections, test_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,32 +28,13 @@ def analyst(make_member, org):
     return make_member(org, Role.ANALYST).user
 
 
-def _database_url() -> str:
-    """The pytest test database, as a DATABASE_URL the worker process can use."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user, password = db.get("USER") or "", db.get("PASSWORD") or ""
-    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = db.get("HOST") or "localhost"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{db['NAME']}"
-
-
-def _reset_producer_pool():
-    """Make the next publish connect with the current broker options."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
-
-
 @pytest.fixture
 def celery_worker_process(transactional_db, settings, tmp_path):
     """A real Celery worker (solo pool) on the configured broker, sharing the test database and
     private storage. Always terminated."""
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": test_database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
         "CELERY_TASK_ALWAYS_EAGER": "false",
@@ -73,7 +54,7 @@ def celery_worker_process(transactional_db, settings, tmp_path):
             "store_processed": False,
             "control_folder": str(folder / "control"),
         }
-        _reset_producer_pool()
+        reset_broker_connections()
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
@@ -102,7 +83,7 @@ def celery_worker_process(transactional_db, settings, tmp_path):
             process.wait()
         log.close()
         celery_app.conf.broker_transport_options = previous_options
-        _reset_producer_pool()
+        reset_broker_connections()
 
 
 def wait_for(predicate, timeout=90.0, interval=0.5):

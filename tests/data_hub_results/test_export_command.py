@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from equity_portal.core.models import AuditEvent
+from tests.processes import test_database_url
 
 from .factories import ExtractFactory, ProvenanceFactory
 from .test_results_agree_with_engine import RESULTS_HEADER
@@ -104,7 +106,6 @@ def test_org_without_extracts_exits_non_zero_with_one_line(tmp_path, settings):
     from tests.factories import OrganizationFactory
 
     OrganizationFactory(slug="empty-org")
-    db = settings.DATABASES["default"]["NAME"]
     result = subprocess.run(
         [
             sys.executable,
@@ -122,7 +123,7 @@ def test_org_without_extracts_exits_non_zero_with_one_line(tmp_path, settings):
         capture_output=True,
         text=True,
         timeout=120,
-        env={**__import__("os").environ, "DATABASE_URL": f"sqlite:///{db}"},
+        env={**os.environ, "DATABASE_URL": test_database_url()},
     )
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
