@@ -27,5 +27,5 @@ $BIN/python manage.py seed_demo
 
 echo
 echo "Equity Portal: http://127.0.0.1:$PORT  (users: champion@demo.test, analyst@demo.test,"
-echo "leader@demo.test, admin@demo.test; password: \${DEMO_PASSWORD:-equity-demo-2026})"
+echo "leader@demo.test, admin@demo.test; password: ${DEMO_PASSWORD:-equity-demo-2026})"
 $BIN/python manage.py runserver "127.0.0.1:$PORT" --noreload
