@@ -35,3 +35,10 @@ def duration_words(value) -> str:
         hours = minutes // 60
         return f"{hours} hour{'s' if hours != 1 else ''}"
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+@register.filter
+def pairs(value) -> list:
+    """`{% for k, v in event.details|pairs %}`: a dict's items even when it has a key "items"
+    (the template's `details.items` would look that key up instead of calling the method)."""
+    return list(value.items()) if isinstance(value, dict) else []
