@@ -259,3 +259,19 @@ def test_members_page_query_count_does_not_grow(
     with django_assert_max_num_queries(10):
         thirty = _queries(admin_client_org, url)
     assert one == thirty
+
+
+def test_audit_log_shows_details_whatever_their_keys(admin_client_org, org):
+    # Keys such as "items" or "values" once made the template call dict methods and crash.
+    AuditEventFactory(
+        organization=org,
+        action="learning_plan.update",
+        details={"items": 3, "values": "a", "keys": "b"},
+    )
+
+    response = admin_client_org.get(reverse("core:audit_log", kwargs={"org_slug": org.slug}))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "items: 3" in page
+    assert "values: a" in page
