@@ -3,6 +3,7 @@ group-bys, same run.
 
     .venv/bin/python benches/ingest.py                 # 2 million rows (~150 MB CSV)
     .venv/bin/python benches/ingest.py --rows 10000000 # the memory check (< 1 GiB)
+    .venv/bin/python benches/ingest.py --profile       # also time each phase of the job
 
 Each side runs in its own child process, so its peak memory (max RSS) is its own:
 - project: the ingest job (`data_hub.services.extract_process`: transcoding check, DuckDB load,
@@ -61,7 +62,43 @@ def child_duckdb(csv_path: str) -> dict:
     return {"seconds": time.perf_counter() - started, "peak_rss_mib": _peak_rss_mib()}
 
 
-def child_project(csv_path: str, scratch: str) -> dict:
+PROFILED = {
+    "services": ("prepare_for_duckdb", "_store_counts"),
+    "engine": (
+        "load",
+        "_measure_map",
+        "_period_map",
+        "_pseudonymize_distinct",
+        "_validate_in_one_pass",
+        "build_base",
+        "_rejects",
+        "write_parquet",
+        "stratify",
+    ),
+}
+
+
+def _profile(modules: dict, phases: dict) -> None:
+    """Wrap the job's phases so each records its wall time (nested phases count in both)."""
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - started
+
+        return wrapper
+
+    for module_name, names in PROFILED.items():
+        module = modules[module_name]
+        for name in names:
+            if hasattr(module, name):
+                setattr(module, name, timed(f"{module_name}.{name}", getattr(module, name)))
+
+
+def child_project(csv_path: str, scratch: str, profile: bool = False) -> dict:
     os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
     os.environ["PRIVATE_STORAGE_ROOT"] = f"{scratch}/private"
     os.environ["CELERY_FILESYSTEM_DIR"] = f"{scratch}/celery"
@@ -76,9 +113,13 @@ def child_project(csv_path: str, scratch: str) -> dict:
     from django.db import transaction
     from django_scopes import scope
 
-    from data_hub import services, synthetic
+    from data_hub import engine, services, synthetic
     from data_hub.mapping import suggest
     from equity_portal.core.models import Job, Organization
+
+    phases: dict[str, float] = {}
+    if profile:
+        _profile({"services": services, "engine": engine}, phases)
 
     call_command("migrate", verbosity=0)
     organization = Organization.objects.create(name="Bench", slug="bench")
@@ -116,10 +157,11 @@ def child_project(csv_path: str, scratch: str) -> dict:
         "peak_rss_mib": _peak_rss_mib(),
         "rows_accepted": extract.rows_accepted,
         "cells": cells,
+        "phases": phases,
     }
 
 
-def _run_child(kind: str, csv_path: Path, scratch: Path) -> dict:
+def _run_child(kind: str, csv_path: Path, scratch: Path, profile: bool = False) -> dict:
     output = subprocess.run(
         [
             sys.executable,
@@ -130,18 +172,28 @@ def _run_child(kind: str, csv_path: Path, scratch: Path) -> dict:
             str(csv_path),
             "--scratch",
             str(scratch),
+            *(["--profile"] if profile else []),
         ],
-        check=True,
         capture_output=True,
         text=True,
         cwd=ROOT,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    )
+    if output.returncode:
+        raise SystemExit(f"the {kind} side failed:\n{output.stderr[-3000:]}")
+    return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument(
+        "--profile", action="store_true", help="print the wall time of each phase of the job"
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="reuse (or generate once and keep) the extract at this path; the row count must match",
+    )
     parser.add_argument("--child", choices=["duckdb", "project"], help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
     parser.add_argument("--scratch", help=argparse.SUPPRESS)
@@ -150,22 +202,25 @@ def main() -> None:
         print(json.dumps(child_duckdb(args.csv)))
         return
     if args.child == "project":
-        print(json.dumps(child_project(args.csv, args.scratch)))
+        print(json.dumps(child_project(args.csv, args.scratch, args.profile)))
         return
 
     from data_hub.synthetic import generate_extract
 
     with tempfile.TemporaryDirectory(prefix="ingest-bench-") as tmp:
         scratch = Path(tmp)
-        csv_path = scratch / "extract.csv"
-        started = time.perf_counter()
-        summary = generate_extract(csv_path, rows=args.rows)
-        print(
-            f"generated {summary['rows']:,} rows, {summary['patients']:,} patients, "
-            f"{summary['size_bytes'] / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s"
-        )
+        csv_path = args.keep or scratch / "extract.csv"
+        if csv_path.exists():
+            print(f"reusing {csv_path} ({csv_path.stat().st_size / 1e6:.0f} MB)")
+        else:
+            started = time.perf_counter()
+            summary = generate_extract(csv_path, rows=args.rows)
+            print(
+                f"generated {summary['rows']:,} rows, {summary['patients']:,} patients, "
+                f"{summary['size_bytes'] / 1e6:.0f} MB in {time.perf_counter() - started:.1f} s"
+            )
         duck = _run_child("duckdb", csv_path, scratch)
-        project = _run_child("project", csv_path, scratch)
+        project = _run_child("project", csv_path, scratch, args.profile)
     ratio = project["seconds"] / duck["seconds"]
     print(
         f"duckdb alone (load + {len(GROUP_BYS)} group-bys): {duck['seconds']:.2f} s, "
@@ -176,6 +231,8 @@ def main() -> None:
         f"{project['peak_rss_mib']:.0f} MiB ({project['cells']:,} stratified counts)"
     )
     print(f"ratio project / duckdb: {ratio:.2f} (DESIGN §6 target: <= 1.5)")
+    for name, seconds in project["phases"].items():
+        print(f"  {name:<32} {seconds:6.2f} s")
     if args.rows >= 10_000_000:
         print(
             f"peak memory of the ingest at {args.rows:,} rows: "

@@ -1,11 +1,15 @@
 """The ingest engine (DESIGN §4, §6): DuckDB, no Django.
 
-One run: load the UTF-8 delimited file into DuckDB with every column as text (structural
-errors go to DuckDB's rejects table with their line), parse the low-cardinality columns
-(measures, periods, birth dates) once per distinct value, pseudonymize each distinct patient
-identifier once with the organization's key, validate every row in SQL, then write the
+One run: stage the UTF-8 delimited file as Parquet with every column as text, in file order
+(structural errors go to DuckDB's rejects table with their line), parse the low-cardinality
+columns (measures, periods, birth dates) once per distinct value, pseudonymize each distinct
+patient identifier once with the organization's key, validate every row in SQL, then write the
 accepted normalized rows to Parquet with `COPY` and compute every dimension and intersection
 in one `GROUPING SETS` query with value maps as joined tables. No per-row Python loop.
+
+When every row is accepted (the common case, found by one counting pass), validation is a
+view the Parquet writer reads; only an extract with rejected rows materializes table `base`
+for the report with row numbers.
 
 Row numbers count the header as row 1, as a spreadsheet shows them.
 """
@@ -189,35 +193,54 @@ def _register(con, name: str, table: pa.Table) -> None:
 # Ingest
 
 
-def _read_csv(con, spec: IngestSpec, columns: str) -> None:
-    con.execute(
-        f"""CREATE TABLE src AS SELECT * FROM read_csv({_lit(str(spec.csv_path))},
+def _csv_sql(spec: IngestSpec) -> str:
+    """The file as c0..cN, all text; structurally broken rows go to `csv_rejects`."""
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(spec.headers))) + "}"
+    return f"""read_csv({_lit(str(spec.csv_path))},
             header = true, delim = {_lit(spec.delimiter)}, quote = '"', escape = '"',
             columns = {columns}, auto_detect = false, store_rejects = true,
             rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', encoding = 'utf-8')"""
-    )
 
 
-def load(con, spec: IngestSpec) -> int:
-    """Read the file into table `src` (c0..cN, all text). Returns data rows read, including
-    rows DuckDB rejected as structurally broken."""
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(spec.headers))) + "}"
+def _read_csv(con, sql: str) -> None:
     try:
-        _read_csv(con, spec, columns)
+        con.execute(sql)
     except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
         raise IngestError(
             "The file could not be read as delimited text (mixed line endings, unbalanced "
             "quotes or a different delimiter in some rows). Export it again as CSV."
         ) from error
-    # Row numbers come from src's rowid; later steps need no order and run in parallel.
+
+
+def _staged(spec: IngestSpec) -> tuple[str, str]:
+    """(source, row id) of the staged file for `_long_rows_sql`."""
+    path = _lit(str(spec.work_dir / "source.parquet"))
+    return f"read_parquet({path}, file_row_number = true)", "file_row_number"
+
+
+def load(con, spec: IngestSpec) -> int:
+    """Stage the file as Parquet (c0..cN, all text), in file order: a plain parallel `COPY`
+    of the scan keeps insertion order, so `file_row_number` is the data row. (A table
+    would cost about as much as DuckDB's whole load and spill at 10 M rows; a
+    `row_number()` window would make the scan single-threaded.) Returns data rows read,
+    including rows DuckDB rejected as structurally broken."""
+    staged = spec.work_dir / "source.parquet"
+    con.execute("SET preserve_insertion_order = true")
+    _read_csv(
+        con,
+        f"""COPY (SELECT * FROM {_csv_sql(spec)}) TO {_lit(str(staged))}
+            (FORMAT parquet, COMPRESSION lz4_raw)""",
+    )
+    loaded = con.execute(f"SELECT count(*) FROM read_parquet({_lit(str(staged))})").fetchall()
+    loaded = loaded[0][0]
+    # Row numbers are in the staged file; later steps need no order and run in parallel.
     con.execute("SET preserve_insertion_order = false")
-    loaded = con.execute("SELECT count(*) FROM src").fetchall()[0][0]
     broken = con.execute("SELECT count(DISTINCT line) FROM csv_rejects").fetchall()[0][0]
     return loaded + broken
 
 
 def _row_numbers(con) -> str:
-    """SQL for the row number of `src.rowid`, accounting for rows DuckDB rejected."""
+    """SQL for the row number of staged row `s.rid`, accounting for rows DuckDB rejected."""
     broken = con.execute("SELECT count(*) FROM csv_rejects").fetchall()[0][0]
     if not broken:
         return "(s.rid + 2)"
@@ -232,8 +255,9 @@ def _row_numbers(con) -> str:
     return "(s.rid + 2 + coalesce((SELECT max(k) FROM line_shift WHERE t <= s.rid), 0))"
 
 
-def _long_rows_sql(spec: IngestSpec) -> str:
-    """A relation with one row per patient x measure x period, columns named by target."""
+def _long_rows_sql(spec: IngestSpec, source: str, rid: str) -> str:
+    """A relation with one row per patient x measure x period, columns named by target;
+    `rid` is the 0-based data row (before any structurally broken row is counted)."""
     cols = resolve_columns(spec.config, spec.headers)
     plain = {t: i for t, i in cols.items() if not t.startswith(MEASURE_COLUMN_PREFIX)}
 
@@ -245,8 +269,9 @@ def _long_rows_sql(spec: IngestSpec) -> str:
     common_sql = ", ".join(f"{col(t)} AS {t}" for t in common)
     if spec.config.get("format") != WIDE:
         return (
-            f"SELECT rowid AS rid, {common_sql}, {col('measure')} AS measure, "
-            f"{col('numerator')} AS numerator, {col('denominator')} AS denominator FROM src"
+            f"SELECT {rid} AS rid, {common_sql}, {col('measure')} AS measure, "
+            f"{col('numerator')} AS numerator, {col('denominator')} AS denominator "
+            f"FROM {source}"
         )
     measure_cols = {i: t[len(MEASURE_COLUMN_PREFIX) :] for t, i in cols.items() if t not in plain}
     renamed = ", ".join(f"c{i} AS {_ident('m_' + str(i))}" for i in measure_cols)
@@ -255,7 +280,7 @@ def _long_rows_sql(spec: IngestSpec) -> str:
     common_names = ", ".join(common)
     return f"""SELECT rid, {common_names}, CASE mcol {cases} END AS measure,
                       numerator, NULL::VARCHAR AS denominator
-               FROM (UNPIVOT (SELECT rowid AS rid, {common_sql}, {renamed} FROM src)
+               FROM (UNPIVOT (SELECT {rid} AS rid, {common_sql}, {renamed} FROM {source})
                      ON {on} INTO NAME mcol VALUE numerator)"""
 
 
@@ -285,14 +310,14 @@ def _count_sql(expr: str) -> str:
     )
 
 
-def _pseudonymize_distinct(con, spec: IngestSpec) -> None:
+def _pseudonymize_distinct(con, spec: IngestSpec, source: str = "long_rows") -> None:
     """pid_map(raw, pid, pnum): each distinct identifier hashed once (HMAC-SHA256, org key).
     `pnum` is a surrogate integer the later steps group and join on (cheaper than 64 hex
     characters); only the Parquet writer swaps it for the pseudonym."""
     con.execute("CREATE TABLE pid_map (raw VARCHAR, pid VARCHAR, pnum BIGINT)")
     writer = con.cursor()
     reader = con.sql(
-        "SELECT DISTINCT patient_id FROM long_rows "
+        f"SELECT DISTINCT patient_id FROM {source} "
         "WHERE patient_id IS NOT NULL AND trim(patient_id) <> ''"
     ).to_arrow_reader(HASH_BATCH)
     key = spec.key
@@ -313,9 +338,9 @@ def _pseudonymize_distinct(con, spec: IngestSpec) -> None:
     writer.close()
 
 
-def _measure_map(con, spec: IngestSpec) -> list[str]:
+def _measure_map(con, spec: IngestSpec, source: str = "long_rows") -> list[str]:
     """measure_map(raw, code, status); returns the undefined measure values."""
-    raws = _distinct(con, "measure", "long_rows")
+    raws = _distinct(con, "measure", source)
     codes, statuses, undefined = [], [], []
     for raw in raws:
         key = normalize_key(raw)
@@ -336,8 +361,8 @@ def _measure_map(con, spec: IngestSpec) -> list[str]:
     return sorted(set(undefined), key=str.lower)
 
 
-def _period_map(con, spec: IngestSpec) -> None:
-    raws = _distinct(con, "period", "long_rows")
+def _period_map(con, spec: IngestSpec, source: str = "long_rows") -> None:
+    raws = _distinct(con, "period", source)
     date_period = spec.config.get("date_period", "month")
     parsed = [parse_period(r, date_period) for r in raws]
     _register(
@@ -354,8 +379,8 @@ def _period_map(con, spec: IngestSpec) -> None:
     )
 
 
-def _birth_map(con) -> None:
-    raws = _distinct(con, "birth_date", "long_rows")
+def _birth_map(con, source: str = "long_rows") -> None:
+    raws = _distinct(con, "birth_date", source)
     _register(
         con,
         "birth_map",
@@ -378,31 +403,33 @@ def _age_band_sql(age: str) -> str:
     return f"CASE WHEN {age} IS NULL THEN '{UNKNOWN}' {' '.join(parts)} END"
 
 
-def build_base(con, spec: IngestSpec) -> None:
-    """Table `base`: every row, validated (err NULL when accepted), pseudonymized."""
-    line_sql = _row_numbers(con)
+def _screening(spec: IngestSpec) -> list[tuple[str, str]]:
     cols = resolve_columns(spec.config, spec.headers)
-    screening = [
-        (n, k) for n in SOCIAL_NEEDS for k in ("screened", "positive") if f"{n}_{k}" in cols
-    ]
+    return [(n, k) for n in SOCIAL_NEEDS for k in ("screened", "positive") if f"{n}_{k}" in cols]
+
+
+def _age_given_sql(expr: str) -> str:
+    return (
+        f"CASE WHEN {expr} IS NULL OR trim({expr}) = '' THEN NULL "
+        f"WHEN regexp_full_match(trim({expr}), '[0-9]{{1,3}}') THEN CAST(trim({expr}) AS INTEGER) "
+        "ELSE -1 END"
+    )
+
+
+def _base_sql(spec: IngestSpec, line_sql: str, source: str) -> str:
+    """Every row of `source` (long rows `s`), validated by rules 1-12 (err NULL when
+    accepted; duplicates are found afterwards), pseudonymized (`pnum`).
+    Needs `pid_map`, `measure_map`, `period_map` and, with a birth date column, `birth_map`."""
+    cols = resolve_columns(spec.config, spec.headers)
+    screening = _screening(spec)
     flags = "".join(f", {_flag_sql(f's.{n}_{k}')} AS {n}_{k}" for n, k in screening)
     screening_bad = " OR ".join(f"{n}_{k} = -1" for n, k in screening) or "false"
-    has_age = "age" in cols
     has_birth = "birth_date" in cols
-    if has_birth:
-        _birth_map(con)
     birth_join = "LEFT JOIN birth_map b ON b.raw = s.birth_date" if has_birth else ""
     birth_sel = "b.birth" if has_birth else "NULL::DATE"
-    age_sel = (
-        "CASE WHEN s.age IS NULL OR trim(s.age) = '' THEN NULL "
-        "WHEN regexp_full_match(trim(s.age), '[0-9]{1,3}') THEN CAST(trim(s.age) AS INTEGER) "
-        "ELSE -1 END"
-        if has_age
-        else "NULL::INTEGER"
-    )
-    con.execute(
-        f"""CREATE TEMP VIEW stage AS
-        SELECT {line_sql} AS line, p.pnum, m.code AS measure, m.status AS measure_status,
+    age_sel = _age_given_sql("s.age") if "age" in cols else "NULL::INTEGER"
+    stage = f"""SELECT {line_sql} AS line, p.pnum,
+               m.code AS measure, m.status AS measure_status,
                pm.period_start, pm.granularity, pm.period_label,
                s.patient_id IS NULL OR trim(s.patient_id) = '' AS no_pid,
                s.period AS period_raw, s.numerator AS num_raw, s.denominator AS den_raw,
@@ -415,16 +442,14 @@ def build_base(con, spec: IngestSpec) -> None:
                s.birth_date IS NOT NULL AND trim(s.birth_date) <> '' AS birth_given,
                s.race, s.ethnicity, s.language, s.sex, s.payer,
                coalesce(nullif(trim(s.site), ''), '{UNKNOWN}') AS site {flags}
-        FROM long_rows s
+        FROM {source} s
         LEFT JOIN pid_map p ON p.raw = s.patient_id
         LEFT JOIN measure_map m ON m.raw = s.measure
         LEFT JOIN period_map pm ON pm.raw = s.period
         {birth_join}"""
-    )
     age_from_birth = "date_sub('year', birth, period_start)"
-    con.execute(
-        f"""CREATE TABLE base AS
-        SELECT line, pnum, measure, measure_status, period_start, granularity, period_label,
+    return f"""SELECT line, pnum, measure, measure_status,
+               period_start, granularity, period_label,
                numerator, denominator, coalesce(excluded, 0) = 1 AS excluded,
                race, ethnicity, language, sex, payer, site,
                {_age_band_sql("coalesce(age_given, " + age_from_birth + ")")} AS age_band
@@ -450,9 +475,15 @@ def build_base(con, spec: IngestSpec) -> None:
                     WHEN denominator < 0 THEN den_raw
                     WHEN excluded = -1 THEN excl_raw
                END AS shown_value
-        FROM stage"""
-    )
-    con.execute("DROP VIEW stage")
+        FROM ({stage})"""
+
+
+def build_base(con, spec: IngestSpec) -> None:
+    """Table `base`: every row, validated (err NULL when accepted), pseudonymized."""
+    line_sql = _row_numbers(con)
+    if "birth_date" in resolve_columns(spec.config, spec.headers):
+        _birth_map(con)
+    con.execute(f"CREATE TABLE base AS {_base_sql(spec, line_sql, 'long_rows')}")
     # Duplicates: every accepted row after the first of its patient x measure x period.
     con.execute(
         """CREATE TABLE dups AS
@@ -511,6 +542,43 @@ def _rejects(con, spec: IngestSpec, result: IngestResult) -> None:
     )
 
 
+def _validate_in_one_pass(con, spec: IngestSpec, result: IngestResult) -> bool:
+    """The common case: validate every row from the staged file without materializing it.
+
+    One parallel pass over the view `base_v` (every row validated) counts rejected and
+    duplicate rows. When every row is accepted, the Parquet writer reads `base_v` again;
+    otherwise (rejected, duplicate or skipped rows, broken lines) this returns False and
+    the full path materializes `base` for the report.
+    """
+    if con.execute("SELECT count(*) FROM csv_rejects").fetchall()[0][0]:
+        return False
+    if con.execute("SELECT count(*) FROM measure_map WHERE status = 'skip'").fetchall()[0][0]:
+        return False
+    if "birth_date" in resolve_columns(spec.config, spec.headers):
+        _birth_map(con)
+    con.execute(f"CREATE TEMP VIEW base_v AS {_base_sql(spec, '(s.rid + 2)', 'long_rows')}")
+    # Equal keys hash equally, so no duplicate goes unseen; a hash collision only sends the
+    # extract down the full path, which checks the keys themselves.
+    total, ok, excluded, distinct = con.execute(
+        """SELECT count(*), count(*) FILTER (WHERE err IS NULL),
+                  count(*) FILTER (WHERE err IS NULL AND excluded),
+                  count(DISTINCT hash(pnum, measure, period_start, granularity))
+           FROM base_v"""
+    ).fetchall()[0]
+    if ok != total or distinct != total:
+        con.execute("DROP VIEW base_v")
+        con.execute("DROP TABLE IF EXISTS birth_map")
+        return False
+    result.rows_accepted, result.rows_excluded = ok, excluded
+    result.rejects_csv = spec.work_dir / "rejects.csv"
+    con.execute(
+        f"""COPY (SELECT NULL::BIGINT AS "row", NULL::VARCHAR AS field,
+                         NULL::VARCHAR AS reason, NULL::VARCHAR AS value WHERE false)
+            TO {_lit(str(result.rejects_csv))} (HEADER, DELIMITER ',')"""
+    )
+    return True
+
+
 def validate(con, spec: IngestSpec) -> IngestResult:
     """Load, check measures, pseudonymize and validate. Stops early (with
     `undefined_measures`) when the extract uses measures the organization has not defined."""
@@ -520,7 +588,7 @@ def validate(con, spec: IngestSpec) -> IngestResult:
     spec.progress("reading", rows_done=result.rows_read, rows_total=result.rows_read, percent=25)
     if result.rows_read == 0:
         raise IngestError("The file has a header but no data rows.")
-    con.execute(f"CREATE TEMP VIEW long_rows AS {_long_rows_sql(spec)}")
+    con.execute(f"CREATE TEMP VIEW long_rows AS {_long_rows_sql(spec, *_staged(spec))}")
     result.undefined_measures = _measure_map(con, spec)
     if result.undefined_measures:
         return result
@@ -528,9 +596,11 @@ def validate(con, spec: IngestSpec) -> IngestResult:
     _period_map(con, spec)
     _pseudonymize_distinct(con, spec)
     spec.progress("validating", rows_done=result.rows_read, percent=50)
+    if _validate_in_one_pass(con, spec, result):
+        spec.progress("validating", rows_done=result.rows_read, percent=60)
+        return result
     build_base(con, spec)
     con.execute("DROP VIEW long_rows")
-    con.execute("DROP TABLE src")
     _rejects(con, spec, result)
     counts = con.execute(
         """SELECT count(*) FILTER (WHERE err IS NULL AND NOT skipped),
@@ -543,12 +613,13 @@ def validate(con, spec: IngestSpec) -> IngestResult:
     return result
 
 
-def _screening_rows_sql(con) -> str:
-    """Derived social-needs measures, one row per patient x period: screening rate
-    (screened / patients) and positive rate (positive / screened). Materializes the
-    per-patient-period flags of every need in one GROUP BY (table `needs`)."""
-    columns = {r[0] for r in con.execute("DESCRIBE base").fetchall()}
-    keep = "race, ethnicity, language, sex, payer, site, age_band"
+NEEDS_KEEP = "race, ethnicity, language, sex, payer, site, age_band"
+
+
+def _needs_parts(columns: set[str]) -> tuple[list[str], list[str]]:
+    """For the flag columns present (`food_screened`, ...): the per-patient-period aggregates
+    (`food_s`, `food_p`) and one derived-row SELECT over table `needs` per derived measure."""
+    keep = NEEDS_KEEP
     flags, parts = [], []
     for need in SOCIAL_NEEDS:
         scr, pos = f"{need}_screened", f"{need}_positive"
@@ -572,8 +643,22 @@ def _screening_rows_sql(con) -> str:
                        granularity, period_label, {need}_p AS numerator, 1 AS denominator,
                        false AS excluded, {keep} FROM needs WHERE {need}_s = 1"""
             )
+    return flags, parts
+
+
+def _screening_rows_sql(con) -> str:
+    """Derived social-needs measures, one row per patient x period: screening rate
+    (screened / patients) and positive rate (positive / screened). Materializes the
+    per-patient-period flags of every need in one GROUP BY (table `needs`)."""
+    columns = {r[0] for r in con.execute("DESCRIBE accepted").fetchall()}
+    keep = NEEDS_KEEP
+    flags, parts = _needs_parts(columns)
     if not parts:
         return ""
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'needs'").fetchall()[0][
+        0
+    ]:
+        return " UNION ALL ".join(parts)  # grouped by the one-pass check
     con.execute(
         f"""CREATE OR REPLACE TABLE needs AS
             SELECT min(line) AS line, pnum, period_start, granularity, period_label,
@@ -590,35 +675,47 @@ NORMALIZED_COLUMNS = (
 )
 
 
+def _qualified_columns() -> str:
+    return NORMALIZED_COLUMNS.replace("pid", "p.pid").replace("line", "r.line", 1)
+
+
 def write_parquet(con, parquet_path: Path) -> list[str]:
     """Write the accepted normalized rows (pseudonymized; raw demographic text kept for
     re-stratification; no birth date) and the derived screening rows. Returns the codes of
     the derived measures present."""
+    one_pass = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = 'base_v'"
+    ).fetchall()[0][0]
+    # After the one-pass check every row of `base_v` is accepted: no filter, so the rules
+    # are not evaluated again.
     con.execute(
-        """CREATE TEMP VIEW accepted AS
-            SELECT * FROM base WHERE err IS NULL AND NOT skipped"""
+        "CREATE OR REPLACE TEMP VIEW accepted AS "
+        + (
+            "SELECT * FROM base_v"
+            if one_pass
+            else "SELECT * FROM base WHERE err IS NULL AND NOT skipped"
+        )
     )
     derived = _screening_rows_sql(con)
     rows = f"SELECT {NORMALIZED_COLUMNS.replace('pid', 'pnum')} FROM accepted"
     if derived:
         rows += f" UNION ALL SELECT {NORMALIZED_COLUMNS.replace('pid', 'pnum')} FROM ({derived})"
     con.execute(f"CREATE OR REPLACE TEMP VIEW normalized AS {rows}")
-    select = (
-        f"SELECT {NORMALIZED_COLUMNS.replace('pid', 'p.pid').replace('line', 'r.line', 1)} "
-        f"FROM normalized r JOIN pid_map p ON p.pnum = r.pnum"
-    )
+    select = f"SELECT {_qualified_columns()} FROM normalized r JOIN pid_map p ON p.pnum = r.pnum"
     parquet_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = parquet_path.with_suffix(".parquet.tmp")
     con.execute(f"COPY ({select}) TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
     tmp.replace(parquet_path)
-    if not derived:
-        return []
-    return [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT measure FROM normalized WHERE measure LIKE 'sdoh\\_%' ESCAPE '\\'"
-        ).fetchall()
-    ]
+    codes = []
+    if derived:
+        codes = [
+            r[0]
+            for r in con.execute(
+                f"""SELECT DISTINCT measure FROM {parquet_source(parquet_path)}
+                    WHERE measure LIKE 'sdoh\\_%' ESCAPE '\\'"""
+            ).fetchall()
+        ]
+    return codes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -639,10 +736,25 @@ def stratify(
     columns. Unmapped (non-empty, unknown) source values become Unknown and are counted.
     """
     strata = Strata()
+    # One scan counts every mapped family's source values and which dimensions are present.
+    counted = (*MAPPED_FAMILIES, "site_known", "age_known")
+    scanned = con.execute(
+        f"""SELECT GROUPING({", ".join(counted)}), {", ".join(counted)}, count(*)
+            FROM (SELECT {", ".join(MAPPED_FAMILIES)}, site <> '{UNKNOWN}' AS site_known,
+                         age_band <> '{UNKNOWN}' AS age_known FROM {source})
+            GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in counted)})"""
+    ).fetchall()
+    everything = (1 << len(counted)) - 1
+    values = {
+        name: [
+            (row[1 + i], row[-1])
+            for row in scanned
+            if row[0] == everything ^ (1 << (len(counted) - 1 - i)) and row[1 + i] is not None
+        ]
+        for i, name in enumerate(counted)
+    }
     for family in MAPPED_FAMILIES:
-        rows = con.execute(
-            f"SELECT {family}, count(*) FROM {source} WHERE {family} IS NOT NULL GROUP BY 1"
-        ).fetchall()
+        rows = values[family]
         mapping = value_maps.get(family, {})
         raws, targets = [], []
         for raw, count in rows:
@@ -660,7 +772,7 @@ def stratify(
                 targets.append(target)
         _register(con, f"vm_{family}", pa.table({"raw": raws, "target": targets}, schema=_VM))
 
-    present = dimensions_present or _present_dimensions(con, source)
+    present = dimensions_present or _present(values)
     dims = [d for d in _DIM_ORDER if d in present]
     inter = [
         tuple(i.split(" x "))
@@ -716,16 +828,16 @@ _VM = pa.schema([("raw", pa.string()), ("target", pa.string())])
 _DIM_ORDER = ("race", "ethnicity", "race_ethnicity", "language", "sex", "age_band", "payer", "site")
 
 
-def _present_dimensions(con, source: str) -> set[str]:
+def _present(values: dict[str, list[tuple]]) -> set[str]:
     """Race, ethnicity and language are expected: always stratified (all Unknown when
-    absent). Sex, payer, site and age band only when the extract has them."""
-    row = con.execute(
-        f"""SELECT count(sex), count(payer), count(*) FILTER (WHERE site <> '{UNKNOWN}'),
-                   count(*) FILTER (WHERE age_band <> '{UNKNOWN}') FROM {source}"""
-    ).fetchall()[0]
+    absent). Sex, payer, site and age band only when the extract has them (a non-null sex
+    or payer, a site or age band other than Unknown)."""
     present = {"race", "ethnicity", "race_ethnicity", "language"}
-    for name, count in zip(("sex", "payer", "site", "age_band"), row, strict=True):
-        if count:
+    for name, counted in (("sex", "sex"), ("payer", "payer")):
+        if values[counted]:
+            present.add(name)
+    for name, counted in (("site", "site_known"), ("age_band", "age_known")):
+        if any(value for value, _ in values[counted]):
             present.add(name)
     return present
 
