@@ -557,17 +557,36 @@ def _validate_in_one_pass(con, spec: IngestSpec, result: IngestResult) -> bool:
     if "birth_date" in resolve_columns(spec.config, spec.headers):
         _birth_map(con)
     con.execute(f"CREATE TEMP VIEW base_v AS {_base_sql(spec, '(s.rid + 2)', 'long_rows')}")
-    # Equal keys hash equally, so no duplicate goes unseen; a hash collision only sends the
-    # extract down the full path, which checks the keys themselves.
-    total, ok, excluded, distinct = con.execute(
-        """SELECT count(*), count(*) FILTER (WHERE err IS NULL),
-                  count(*) FILTER (WHERE err IS NULL AND excluded),
-                  count(DISTINCT hash(pnum, measure, period_start, granularity))
-           FROM base_v"""
-    ).fetchall()[0]
+    flags, parts = _needs_parts({f"{n}_{k}" for n, k in _screening(spec)})
+    if parts:
+        # The same pass groups the per-patient-period social-needs flags (table `needs`,
+        # kept only if every row is accepted); a patient-period with fewer distinct
+        # measures than rows holds a duplicate.
+        con.execute(
+            f"""CREATE TABLE needs AS
+                SELECT min(line) AS line, pnum, period_start, granularity, period_label,
+                       {", ".join(f"any_value({c}) AS {c}" for c in NEEDS_KEEP.split(", "))},
+                       {", ".join(flags)}, count(*) AS n_rows,
+                       count(*) FILTER (WHERE err IS NULL) AS n_ok,
+                       count(*) FILTER (WHERE err IS NULL AND excluded) AS n_excluded,
+                       count(DISTINCT measure) AS n_measures
+                FROM base_v GROUP BY pnum, period_start, granularity, period_label"""
+        )
+        check = """SELECT sum(n_rows), sum(n_ok), sum(n_excluded),
+                          sum(n_rows) - count(*) FILTER (WHERE n_measures < n_rows)
+                   FROM needs"""
+    else:
+        # Equal keys hash equally, so no duplicate goes unseen; a hash collision only sends
+        # the extract down the full path, which checks the keys themselves.
+        check = """SELECT count(*), count(*) FILTER (WHERE err IS NULL),
+                          count(*) FILTER (WHERE err IS NULL AND excluded),
+                          count(DISTINCT hash(pnum, measure, period_start, granularity))
+                   FROM base_v"""
+    total, ok, excluded, distinct = con.execute(check).fetchall()[0]
     if ok != total or distinct != total:
         con.execute("DROP VIEW base_v")
         con.execute("DROP TABLE IF EXISTS birth_map")
+        con.execute("DROP TABLE IF EXISTS needs")
         return False
     result.rows_accepted, result.rows_excluded = ok, excluded
     result.rejects_csv = spec.work_dir / "rejects.csv"
@@ -655,9 +674,8 @@ def _screening_rows_sql(con) -> str:
     flags, parts = _needs_parts(columns)
     if not parts:
         return ""
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'needs'").fetchall()[0][
-        0
-    ]:
+    grouped = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'needs'"
+    if con.execute(grouped).fetchall()[0][0]:
         return " UNION ALL ".join(parts)  # grouped by the one-pass check
     con.execute(
         f"""CREATE OR REPLACE TABLE needs AS
