@@ -316,31 +316,27 @@ def _intersection_constraints(
             ] = pos
     records = []
     seen_margin = set()
-    dims = frame["dimension"].to_numpy()
-    for pos in np.flatnonzero([INTERSECTION_SEPARATOR in d for d in dims]):
-        row = frame.iloc[pos]
-        parts_dim = row["dimension"].split(INTERSECTION_SEPARATOR)
-        parts_group = row["group"].split(INTERSECTION_SEPARATOR)
-        if len(parts_dim) != len(parts_group):
+    # Plain lists: reading cells one at a time through pandas (iloc) cost seconds per page.
+    measure_ids = frame["measure_id"].tolist()
+    starts = frame["period_start"].tolist()
+    granularities = frame["granularity"].tolist()
+    dims = frame["dimension"].tolist()
+    groups = frame["group"].tolist()
+    for pos, dimension in enumerate(dims):
+        if INTERSECTION_SEPARATOR not in dimension:
             continue
-        for this_side, (dim, grp) in enumerate(zip(parts_dim, parts_group, strict=True)):
-            if this_side != side:
-                continue
-            table = (
-                row["measure_id"],
-                row["period_start"],
-                row["granularity"],
-                row["dimension"],
-                side,
-                grp,
-            )
-            records.append((table, row["group"], pos))
-            margin = margins.get(
-                (row["measure_id"], row["period_start"], row["granularity"], dim, grp)
-            )
-            if margin is not None and table not in seen_margin:
-                seen_margin.add(table)
-                records.append((table, _TOTAL, margin))
+        parts_dim = dimension.split(INTERSECTION_SEPARATOR)
+        parts_group = groups[pos].split(INTERSECTION_SEPARATOR)
+        if len(parts_dim) != len(parts_group) or side >= len(parts_dim):
+            continue
+        dim, grp = parts_dim[side], parts_group[side]
+        period_key = (measure_ids[pos], starts[pos], granularities[pos])
+        table = (*period_key, dimension, side, grp)
+        records.append((table, groups[pos], pos))
+        margin = margins.get((*period_key, dim, grp))
+        if margin is not None and table not in seen_margin:
+            seen_margin.add(table)
+            records.append((table, _TOTAL, margin))
     if not records:
         return pd.DataFrame(columns=["table", "group", "x", "n", "pos", "margin"])
     out = pd.DataFrame.from_records(records, columns=["table", "group", "pos"])
