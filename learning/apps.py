@@ -8,10 +8,14 @@ class LearningConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
+        from equity_portal.core.glossary import register_glossary_provider
         from equity_portal.core.models import Organization
         from equity_portal.core.signals import demo_organization_seeded
 
-        from . import receivers
+        from . import receivers, selectors
+
+        # Pages of every app link terms to this organization's glossary through the core.
+        register_glossary_provider(selectors.glossary_index)
 
         post_save.connect(
             receivers.seed_new_organization,

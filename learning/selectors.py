@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from equity_portal.core.glossary import GlossaryEntry
 from equity_portal.core.models import Membership, Organization
 from equity_portal.core.roles import Role
 
@@ -104,25 +106,25 @@ def glossary_term_list(*, organization: Organization, q: str | None = None):
     return terms.order_by("term", "id")
 
 
-@dataclass(frozen=True)
-class GlossaryEntry:
-    term: str
-    slug: str
-    definition: str
-
-
-def glossary_index(*, organization: Organization) -> dict[str, GlossaryEntry]:
-    """Slugified term and alias -> entry, for the glossary link tag (one query)."""
+def glossary_index(organization: Organization) -> dict[str, GlossaryEntry]:
+    """Slugified term and alias -> entry, for the core's glossary link tag (one query).
+    Registered with `equity_portal.core.glossary` when the app starts."""
     index: dict[str, GlossaryEntry] = {}
     rows = GlossaryTerm.objects.filter(organization=organization).values_list(
         "term", "slug", "aliases", "definition"
     )
+
+    def entry(term: str, slug: str, definition: str) -> GlossaryEntry:
+        url = reverse(
+            "learning:glossary_term", kwargs={"org_slug": organization.slug, "slug": slug}
+        )
+        return GlossaryEntry(term=term, definition=definition, url=url)
+
     for term, slug, aliases, definition in rows:
-        entry = GlossaryEntry(term=term, slug=slug, definition=definition)
         for alias in [a for a in aliases.split(",") if a.strip()]:
-            index.setdefault(slugify(alias), entry)
+            index.setdefault(slugify(alias), entry(term, slug, definition))
     for term, slug, _aliases, definition in rows:  # a term's own name wins over an alias
-        index[slug] = GlossaryEntry(term=term, slug=slug, definition=definition)
+        index[slug] = entry(term, slug, definition)
     return index
 
 

@@ -10,43 +10,38 @@ as plain text, so pages never show broken links. The glossary is read once per r
 """
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator, slugify
 
-from ..selectors import GlossaryEntry, glossary_index
+from ..glossary import GlossaryEntry, glossary_index
 
 register = template.Library()
 
-_CACHE_ATTR = "_learning_glossary_index"
+_CACHE_ATTR = "_glossary_index"
 
 
-def _lookup(context, term: str) -> tuple[GlossaryEntry | None, str | None]:
+def _lookup(context, term: str) -> GlossaryEntry | None:
     request = context.get("request")
     organization = context.get("organization") or getattr(request, "organization", None)
     if organization is None:
-        return None, None
+        return None
     index = getattr(request, _CACHE_ATTR, None) if request is not None else None
     if index is None:
-        index = glossary_index(organization=organization)
+        index = glossary_index(organization)
         if request is not None:
             setattr(request, _CACHE_ATTR, index)
-    return index.get(slugify(str(term))), organization.slug
-
-
-def _url(entry: GlossaryEntry, org_slug: str) -> str:
-    return reverse("learning:glossary_term", kwargs={"org_slug": org_slug, "slug": entry.slug})
+    return index.get(slugify(str(term)))
 
 
 @register.simple_tag(takes_context=True)
 def glossary_link(context, term: str, label: str | None = None) -> str:
-    entry, org_slug = _lookup(context, term)
+    entry = _lookup(context, term)
     text = label or term
     if entry is None:
         return format_html("{}", text)
     return format_html(
         '<a class="glossary-link" href="{}" title="{}">{}</a>',
-        _url(entry, org_slug),
+        entry.url,
         f"{entry.term}: {Truncator(entry.definition).chars(140)}",
         text,
     )
@@ -54,5 +49,5 @@ def glossary_link(context, term: str, label: str | None = None) -> str:
 
 @register.simple_tag(takes_context=True)
 def glossary_url(context, term: str) -> str:
-    entry, org_slug = _lookup(context, term)
-    return _url(entry, org_slug) if entry is not None else ""
+    entry = _lookup(context, term)
+    return entry.url if entry is not None else ""
