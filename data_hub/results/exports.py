@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
 from data_hub.models import OVERALL_DIMENSION, Extract, Measure
+from equity_portal.core.exports import safe_csv_cell
 from equity_portal.core.models import Organization
 
 from . import selectors
@@ -76,9 +77,6 @@ NUMBER_COLUMNS = (
 )
 WHATS = ("results", "summary", "quality")
 FORMATS = ("csv", "xlsx")
-# Spreadsheet formula injection: text starting with these is quoted in CSV and always
-# stored as text in XLSX (site names and groups come from uploaded files).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _number(value):
@@ -168,8 +166,8 @@ def csv_cell(value) -> str:
         return repr(value)
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    # Site names and groups come from uploaded files: defuse spreadsheet formulas.
+    return safe_csv_cell(str(value))
 
 
 def write_csv(columns: Iterable[str], rows: Iterable[dict]) -> bytes:
