@@ -253,22 +253,28 @@ def _values(cell: Cell) -> tuple[int, int, int]:
 def _relation_deficit(pub: _Pub, rel: Relation, hidden: set, k: int):
     """None when the relation is safe, else (reason, deficient quantities)."""
     members_hidden = [m for m in rel.members if m in hidden]
+    counts_only = rel.counts_only or all(pub.cells[m].counts_only for m in members_hidden)
     if rel.total in hidden:
-        if not members_hidden:
-            return ("single hidden", ("n",))
-        return None
+        if members_hidden:
+            return None
+        # The hidden total is the sum of the shown members.
+        total = pub.cells[rel.total]
+        if counts_only or total.counts_only:
+            return ("single hidden", ("n",)) if 1 <= total.n <= k - 1 else None
+        return ("single hidden", ("n",)) if total.n > 0 else None
     if not members_hidden:
         return None
-    if len(members_hidden) == 1:
-        return ("single hidden", ("n",))
     rx = rn = 0
     for m in members_hidden:
         x, n, _ = _values(pub.cells[m])
         rx += x
         rn += n
     rc = rn - rx
-    if rel.counts_only or all(pub.cells[m].counts_only for m in members_hidden):
-        return ("remainder below k", ("n",)) if rn < k else None
+    if counts_only:
+        # A count of patients at or above k may be known (it could be published).
+        return ("remainder below k", ("n",)) if 1 <= rn <= k - 1 else None
+    if len(members_hidden) == 1:
+        return ("single hidden", ("n",)) if rn > 0 else None
     short = tuple(q for q, v in (("x", rx), ("n-x", rc), ("n", rn)) if v < k)
     return ("remainder below k", short) if short else None
 
@@ -294,6 +300,37 @@ def _pick(pub: _Pub, rel: Relation, hidden: set, short: Sequence[str]):
         return min(useful, key=lambda m: _preference(pub, hidden, m))
     if rel.total not in hidden:
         return rel.total
+    return None
+
+
+def _pick_near(pub: _Pub, finding: Finding, hidden: set):
+    """One more cell to hide for an audit finding: from the relations of the disclosed
+    cell, else from those one hidden cell further away, and so on (the value may be pinned
+    through a chain of hidden cells)."""
+    seen_rels: set = set()
+    seen_cells: set = set()
+    frontier = [finding.cell] if finding.cell is not None else []
+    rels = [finding.relation] if finding.cell is None else []
+    while frontier or rels:
+        for key in frontier:
+            seen_cells.add(key)
+            rels.extend(i for i in pub.of_cell[key] if i not in seen_rels)
+        rels = sorted(set(rels) - seen_rels)
+        seen_rels.update(rels)
+        options = []
+        next_frontier = set()
+        for i in rels:
+            rel = pub.relations[i]
+            pick = _pick(pub, rel, hidden, ("x", "n-x", "n"))
+            if pick is not None:
+                options.append(pick)
+            next_frontier.update(
+                c for c in (rel.total, *rel.members) if c in hidden and c not in seen_cells
+            )
+        if options:
+            return min(options, key=lambda m: _preference(pub, hidden, m))
+        frontier = sorted(next_frontier, key=pub.rank.__getitem__)
+        rels = []
     return None
 
 
@@ -375,14 +412,9 @@ def protect_publication(
             break
         picks = set()
         for finding in report.findings:
-            rels = pub.of_cell[finding.cell] if finding.cell is not None else [finding.relation]
-            options = []
-            for i in rels:
-                pick = _pick(pub, pub.relations[i], hidden, ("x", "n-x", "n"))
-                if pick is not None:
-                    options.append(pick)
-            if options:
-                picks.add(min(options, key=lambda m: _preference(pub, hidden, m)))
+            pick = _pick_near(pub, finding, hidden)
+            if pick is not None:
+                picks.add(pick)
         picks -= hidden
         if not picks:
             break  # nothing left to hide: the report says what remains disclosed
@@ -479,10 +511,11 @@ def _component(pub: _Pub, members: list, rels: list, hidden: set, k: int, cache:
             out = []
             for key in members:
                 x, n, c = _values(pub.cells[key])
-                for name, v in (("n", n), ("x", x), ("n-x", c)):
-                    if name != "n" and pub.cells[key].counts_only:
-                        continue
-                    out.append(Finding("pinned", name, v, v, cell=key))
+                if n < k:
+                    out.append(Finding("pinned", "n", n, n, cell=key))
+                if not pub.cells[key].counts_only:
+                    out.append(Finding("pinned", "x", x, x, cell=key))
+                    out.append(Finding("pinned", "n-x", c, c, cell=key))
             return out, 0
         return [], 0
     # Variables: n per hidden cell, x per hidden rate cell.
@@ -630,9 +663,16 @@ def _solve(members, pub, var, truth, rows, rhs, k):
             ub_rows.append(row)
     a_ub = np.asarray(ub_rows) if ub_rows else np.zeros((0, nv))
     b_ub = np.zeros(len(ub_rows))
-    witnesses = [truth_arr]
     programs = 0
-    lp = _LinearProgram(a_eq, b_eq, a_ub, b_ub)
+    lazy: list = []
+
+    class _Lazy:
+        def solve(self, c):
+            if not lazy:
+                lazy.append(_LinearProgram(a_eq, b_eq, a_ub, b_ub))
+            return lazy[0].solve(c)
+
+    lp = _Lazy()
 
     # The quantities to check: (member index, name, coefficient vector, true value).
     checks = []
@@ -640,8 +680,9 @@ def _solve(members, pub, var, truth, rows, rhs, k):
         jn = var[(key, "n")]
         vec = np.zeros(nv)
         vec[jn] = 1
-        checks.append((m_i, "n", vec, truth[jn]))
-        if (key, "x") in var:
+        if 1 <= truth[jn] <= k - 1:  # a count of k or more may be known
+            checks.append((m_i, "n", vec, truth[jn]))
+        if (key, "x") in var and truth[jn] > 0:  # an empty cell has no rate
             jx = var[(key, "x")]
             vx = np.zeros(nv)
             vx[jx] = 1
@@ -681,21 +722,8 @@ def _solve(members, pub, var, truth, rows, rhs, k):
             return None
         return np.round(point)
 
-    # A few objectives that move many quantities at once: small values pushed to 0 and
-    # pulled up, zeros pulled up, and two fixed pseudo-random directions. Each integral
-    # vertex is a witness; the per-quantity programs below run only for what is left.
-    small = sum((vec for _, _, vec, t in checks if 1 <= t <= k - 1), np.zeros(nv))
-    zeros = sum((vec for _, _, vec, t in checks if t == 0), np.zeros(nv))
-    rng = np.random.default_rng(nv)
-    bulk = [small - zeros, -small - zeros]
-    bulk += [rng.choice((-1.0, 1.0), size=nv) for _ in range(2)]
-    for c in bulk:
-        if not c.any():
-            continue
-        point = lp_point(c)
-        if point is not None:
-            witnesses.append(point)
-
+    if not checks:
+        return [], programs
     q_matrix = np.array([vec for _, _, vec, _ in checks])
     targets = np.array([t for _, _, _, t in checks], dtype=float)
 
@@ -707,21 +735,29 @@ def _solve(members, pub, var, truth, rows, rhs, k):
             np.where(targets >= k, values != targets, (values >= k) | (values == 0)),
         )
 
-    done = np.zeros(len(checks), dtype=bool)
-    for w in witnesses:
-        done |= satisfied_by(q_matrix @ w)
-    # Grouped programs: push every open quantity up together (then down together) while
-    # that still settles some of them.
+    done = satisfied_by(q_matrix @ truth_arr)
+
+    def settle(c) -> bool:
+        """Solve min c.v; an integral vertex is a witness. True when it settled a check."""
+        nonlocal done
+        if done.all() or not c.any():
+            return False
+        point = lp_point(c)
+        if point is None:
+            return False
+        newly = satisfied_by(q_matrix @ point) & ~done
+        done |= newly
+        return bool(newly.any())
+
+    # Objectives that move many quantities at once: every open quantity pushed up together
+    # (then down together) while that settles some, then two fixed pseudo-random
+    # directions. The per-quantity programs below run only for what is left.
     for sense in (+1, -1):
-        while not done.all():
-            open_vec = q_matrix[~done].sum(axis=0)
-            point = lp_point(-sense * open_vec)
-            if point is None:
-                break
-            newly = satisfied_by(q_matrix @ point) & ~done
-            if not newly.any():
-                break
-            done |= newly
+        while not done.all() and settle(-sense * q_matrix[~done].sum(axis=0)):
+            pass
+    rng = np.random.default_rng(nv)
+    for _ in range(2):
+        settle(rng.choice((-1.0, 1.0), size=nv))
     found = []
     for i, (m_i, name, vec, t) in enumerate(checks):
         if done[i]:
