@@ -1,8 +1,11 @@
+from datetime import date
+
 from django import forms
 
 from equity_portal.core.models import Membership, Organization
+from vision.models import CharterGoal
 
-from .models import Campaign, PDSACycle
+from .models import Campaign, GoalResponse, PDSACycle
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -43,8 +46,20 @@ class CampaignFilterForm(forms.Form):
         }
 
 
+class GoalChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: CharterGoal) -> str:
+        return f"{obj.title} (charter: {obj.charter.title})"
+
+
 class CampaignForm(forms.Form):
     name = forms.CharField(max_length=200)
+    goals = GoalChoiceField(
+        label="Charter goals",
+        queryset=CharterGoal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Goals of approved charters the campaign works on.",
+    )
     aim = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -67,9 +82,10 @@ class CampaignForm(forms.Form):
         help_text="Shown on the one-page campaign summary.",
     )
 
-    def __init__(self, *args, organization: Organization, **kwargs):
+    def __init__(self, *args, organization: Organization, goals, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _members(organization)
+        self.fields["goals"].queryset = goals
 
 
 class PDSACycleForm(forms.ModelForm):
@@ -123,3 +139,48 @@ class PDSACycleForm(forms.ModelForm):
 
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+
+class RebaselineForm(forms.Form):
+    period_start = forms.TypedChoiceField(
+        label="First period of the new phase", coerce=date.fromisoformat, choices=()
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What changed in the process (for example a change adopted for good).",
+    )
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period_start"].choices = [(p.isoformat(), label) for p, label in periods]
+
+
+class GoalResponseForm(forms.Form):
+    reason = forms.ChoiceField(choices=GoalResponse.Reason.choices, widget=forms.HiddenInput)
+    cycle = forms.ModelChoiceField(
+        label="A new PDSA cycle",
+        queryset=PDSACycle.objects.none(),
+        required=False,
+        empty_label="None: record an action instead",
+    )
+    action = forms.CharField(
+        label="Or an action", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    action_date = forms.DateField(label="Action date", required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, cycles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = cycles
+        self.fields["cycle"].label_from_instance = lambda c: (
+            f"{c.campaign.name}, PDSA {c.number}: {c.change_idea}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("cycle") and not (
+            data.get("action", "").strip() and data.get("action_date")
+        ):
+            raise forms.ValidationError(
+                "Choose a new PDSA cycle, or describe an action and give its date."
+            )
+        return data

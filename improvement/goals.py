@@ -108,6 +108,7 @@ class GoalAnalysis:
     not_sustained: bool
     latest_index: int | None
     annotations: tuple[Annotation, ...] = ()
+    gap_latest_label: str = ""
 
     @property
     def points(self):
@@ -333,4 +334,5 @@ def analyse_goal(
         ),
         latest_index=latest_index,
         annotations=tuple(annotations),
+        gap_latest_label=latest_gap.period_label if change is not None else "",
     )

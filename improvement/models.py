@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from equity_portal.core.models import Membership, Organization, OrgScopedManager, User
+from vision.models import CharterGoal
 
 
 class Campaign(models.Model):
@@ -37,6 +38,8 @@ class Campaign(models.Model):
     lessons = models.TextField(
         "lessons learned", blank=True, help_text="Shown on the one-page summary."
     )
+    # The charter goals the campaign works on (PROTECT: goals of old charter revisions are kept).
+    goals = models.ManyToManyField(CharterGoal, blank=True, related_name="campaigns")
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -131,3 +134,73 @@ class PDSACycle(models.Model):
         if self.what_happened.strip() or self.end_date:
             return "Do"
         return "Plan"
+
+
+class Rebaseline(models.Model):
+    """A new phase of a goal's charts from `period_start` on, recorded by a person with a reason
+    (never automatic): each phase gets its own centre line and limits."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    goal = models.ForeignKey(CharterGoal, on_delete=models.CASCADE, related_name="rebaselines")
+    period_start = models.DateField("first period of the new phase")
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["goal_id", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "period_start"], name="improvement_rebaseline_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Rebaseline from {self.period_start:%Y-%m-%d}"
+
+
+class GoalResponse(models.Model):
+    """The goal owner's response to a goal not met or not sustained: a new PDSA cycle or a
+    recorded action with a date. It answers the flag raised on the data up to `period_start`
+    (the latest period when it was recorded); newer data that still falls short asks again."""
+
+    class Reason(models.TextChoices):
+        NOT_MET = "not_met", "Not met by the target date"
+        NOT_SUSTAINED = "not_sustained", "Not sustained"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    goal = models.ForeignKey(CharterGoal, on_delete=models.CASCADE, related_name="responses")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    period_start = models.DateField("latest period when the response was recorded")
+    cycle = models.ForeignKey(
+        PDSACycle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goal_responses",
+        verbose_name="new PDSA cycle",
+    )
+    action = models.TextField("action", blank=True)
+    action_date = models.DateField("action date", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cycle__isnull=False) | (~Q(action="") & Q(action_date__isnull=False)),
+                name="improvement_response_cycle_or_dated_action",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: response"

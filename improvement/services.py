@@ -10,10 +10,12 @@ from django.db import transaction
 
 from equity_portal.core.audit import audit_record
 from equity_portal.core.models import Membership, Organization, User
+from vision.models import CharterGoal
 
-from .models import Campaign, PDSACycle
+from .models import Campaign, GoalResponse, PDSACycle, Rebaseline
 
 CAMPAIGN_FIELDS = {
+    "goals",
     "name",
     "aim",
     "owner",
@@ -62,6 +64,13 @@ def _check_campaign(
     return name
 
 
+def _check_goals(*, organization: Organization, goals) -> list[CharterGoal]:
+    goals = list(goals or ())
+    if any(g.organization_id != organization.pk for g in goals):
+        raise ValidationError({"goals": "Choose goals of this organization's charters."})
+    return goals
+
+
 def _check_status(status: str) -> None:
     if status not in Campaign.Status.values:
         raise ValidationError({"status": "Choose one of the listed statuses."})
@@ -79,9 +88,11 @@ def campaign_create(
     aim: str = "",
     change_ideas: str = "",
     lessons: str = "",
+    goals=(),
     actor: User,
 ) -> Campaign:
     name = _check_campaign(organization=organization, name=name, owner=owner)
+    goals = _check_goals(organization=organization, goals=goals)
     _check_status(status)
     _check_dates(start_date, end_date)
     campaign = Campaign.objects.create(
@@ -96,12 +107,17 @@ def campaign_create(
         lessons=lessons.strip(),
         created_by=actor,
     )
+    campaign.goals.set(goals)
     audit_record(
         organization=organization,
         actor=actor,
         action="campaign.create",
         obj=campaign,
-        details={"status": status, "owner": owner.user.email},
+        details={
+            "status": status,
+            "owner": owner.user.email,
+            "goals": sorted(g.pk for g in goals),
+        },
     )
     return campaign
 
@@ -128,14 +144,25 @@ def campaign_update(*, campaign: Campaign, actor: User, **changes) -> Campaign:
     for text in ("aim", "change_ideas", "lessons"):
         if text in changes:
             changes[text] = (changes[text] or "").strip()
+    goals = changes.pop("goals", None)
     changed = sorted(f for f, v in changes.items() if getattr(campaign, f) != v)
+    goal_ids = None
+    if goals is not None:
+        goals = _check_goals(organization=organization, goals=goals)
+        goal_ids = sorted(g.pk for g in goals)
+        if goal_ids != sorted(campaign.goals.values_list("pk", flat=True)):
+            campaign.goals.set(goals)
+            changed.append("goals")
     if not changed:
         return campaign
     previous_status = campaign.status
     for field in changed:
-        setattr(campaign, field, changes[field])
+        if field != "goals":
+            setattr(campaign, field, changes[field])
     campaign.save()
-    details: dict = {"fields": changed}
+    details: dict = {"fields": sorted(changed)}
+    if goal_ids is not None and "goals" in changed:
+        details["goals"] = goal_ids
     if "status" in changed:
         details["status"] = {"from": previous_status, "to": campaign.status}
     audit_record(
@@ -215,3 +242,80 @@ def pdsa_cycle_update(*, cycle: PDSACycle, actor: User, **changes) -> PDSACycle:
         details={"campaign": cycle.campaign_id, "number": cycle.number, "fields": changed},
     )
     return cycle
+
+
+@transaction.atomic
+def rebaseline_record(
+    *, goal: CharterGoal, period_start: date, reason: str, actor: User
+) -> Rebaseline:
+    """Start a new phase of the goal's charts from `period_start` (a person's decision, with a
+    reason: never automatic)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the process changed enough to rebaseline."})
+    if goal.baseline_period_start and period_start <= goal.baseline_period_start:
+        raise ValidationError(
+            {"period_start": "A new phase starts after the goal's baseline period."}
+        )
+    if Rebaseline.objects.filter(goal=goal, period_start=period_start).exists():
+        raise ValidationError({"period_start": "A new phase already starts at this period."})
+    rebaseline = Rebaseline.objects.create(
+        organization=goal.organization,
+        goal=goal,
+        period_start=period_start,
+        reason=reason,
+        recorded_by=actor,
+    )
+    audit_record(
+        organization=goal.organization,
+        actor=actor,
+        action="rebaseline.create",
+        obj=rebaseline,
+        details={"goal": goal.pk, "period_start": period_start.isoformat()},
+    )
+    return rebaseline
+
+
+@transaction.atomic
+def goal_response_record(
+    *,
+    goal: CharterGoal,
+    reason: str,
+    period_start: date,
+    cycle: PDSACycle | None = None,
+    action: str = "",
+    action_date: date | None = None,
+    actor: User,
+) -> GoalResponse:
+    """Answer a goal flagged not met or not sustained: a new PDSA cycle of a campaign on the
+    goal, or an action with a date."""
+    if reason not in GoalResponse.Reason.values:
+        raise ValidationError({"reason": "Unknown flag."})
+    action = (action or "").strip()
+    if cycle is None and not (action and action_date):
+        raise ValidationError("Choose a new PDSA cycle, or describe an action and its date.")
+    if cycle is not None and not cycle.campaign.goals.filter(lineage=goal.lineage).exists():
+        raise ValidationError({"cycle": "Choose a cycle of a campaign on this goal."})
+    response = GoalResponse.objects.create(
+        organization=goal.organization,
+        goal=goal,
+        reason=reason,
+        period_start=period_start,
+        cycle=cycle,
+        action=action,
+        action_date=action_date,
+        recorded_by=actor,
+    )
+    audit_record(
+        organization=goal.organization,
+        actor=actor,
+        action="goal_response.create",
+        obj=response,
+        details={
+            "goal": goal.pk,
+            "reason": reason,
+            "cycle": cycle.pk if cycle else None,
+            "action_date": action_date.isoformat() if action_date else None,
+        },
+    )
+    return response
