@@ -15,16 +15,17 @@
    line from (baseline date, b) to (target date, t), equal to t from the target date on; the goal
    is on track when v is at or beyond the expected value in the better direction (``better`` =
    +1 when higher values are better, -1 when lower are); met when v is at or beyond t.
-3. "Making Data Count" icons (NHS England). Variation describes the latest point: "improving"
-   when it is beyond the control limit on the better side or belongs to a run on the better
-   side of the median longer than round(log2(n_useful) + 3) (Anhoej); "deteriorating" likewise
-   on the worse side; otherwise "common cause". Assurance compares the target with the
-   process limits at the latest point: "will meet" when both limits are at or beyond the
-   target on the better side, "will not meet" when both are short of it, else "hit and miss".
-   A series without p-chart limits (the gap) uses natural process limits of an XmR chart:
-   mean -+ 2.66 x the mean moving range over the basis points of the current part.
+3. "Making Data Count" icons (NHS England). Process limits: the p-chart's 3-sigma limits, or
+   for a series without them (the gap) the natural process limits of an XmR chart, as Making
+   Data Count draws them: mean -+ 2.66 x the mean moving range over the basis points of each
+   part. Variation describes the latest point: "improving" when it is beyond the process
+   limit on the better side or belongs to a run on the better side of the median longer than
+   round(log2(n_useful) + 3) (Anhoej); "deteriorating" likewise on the worse side; otherwise
+   "common cause". Assurance compares the target with the process limits at the latest point:
+   "will meet" when both limits are at or beyond the target on the better side, "will not
+   meet" when both are short of it, else "hit and miss".
 4. Not sustained: the series reached the target at some period (the first such period m), and
-   after m the chart shows a signal in the wrong direction: a point after m beyond the control
+   after m the chart shows a signal in the wrong direction: a point after m beyond the process
    limit on the worse side, or a run on the worse side of its part's median longer than
    round(log2(n_useful) + 3) that includes a point after m.
 """
@@ -48,6 +49,7 @@ __all__ = [
     "variation",
     "assurance",
     "natural_limits",
+    "process_limits",
     "first_met",
     "not_sustained",
     "NARROWING",
@@ -169,6 +171,32 @@ def _latest_index(chart: PhasedChart) -> int | None:
     return int(useful[-1]) if useful.size else None
 
 
+def _basis_values(chart: PhasedChart, part) -> np.ndarray:
+    segment = chart.values[part.start : part.stop]
+    if part.start == 0 and part.basis == BASIS_BASELINE:
+        segment = segment[: chart.phases.count("baseline")]
+    return segment[~np.isnan(segment)]
+
+
+def process_limits(chart: PhasedChart) -> tuple[np.ndarray, np.ndarray]:
+    """Per point (lower, upper): the p-chart's limits, or for a series without them (the gap)
+    the XmR natural process limits of its part, mean -+ 2.66 x mean moving range over the
+    part's basis points (NaN with fewer than two)."""
+    if chart.has_limits:
+        return chart.lower, chart.upper
+    lower = np.full(chart.values.size, np.nan)
+    upper = np.full(chart.values.size, np.nan)
+    for part in chart.parts:
+        basis = _basis_values(chart, part)
+        if basis.size < 2:
+            continue
+        mean = float(basis.mean())
+        spread = XMR_FACTOR * float(np.abs(np.diff(basis)).mean())
+        lower[part.start : part.stop] = mean - spread
+        upper[part.start : part.stop] = mean + spread
+    return lower, upper
+
+
 def variation(chart: PhasedChart, better: int) -> str | None:
     """The "Making Data Count" variation of the latest point; None without any point."""
     i = _latest_index(chart)
@@ -176,11 +204,11 @@ def variation(chart: PhasedChart, better: int) -> str | None:
         return None
     part = chart.part_at(i)
     value = chart.values[i]
-    if chart.has_limits:
-        if value > chart.upper[i]:
-            return IMPROVING if better > 0 else DETERIORATING
-        if value < chart.lower[i]:
-            return DETERIORATING if better > 0 else IMPROVING
+    lower, upper = process_limits(chart)
+    if value > upper[i]:
+        return IMPROVING if better > 0 else DETERIORATING
+    if value < lower[i]:
+        return DETERIORATING if better > 0 else IMPROVING
     limit = part.runs.longest_run_limit
     if limit is not None:
         segment = chart.values[part.start : part.stop]
@@ -196,15 +224,11 @@ def natural_limits(chart: PhasedChart) -> tuple[float, float, float] | None:
     i = _latest_index(chart)
     if i is None:
         return None
-    part = chart.part_at(i)
-    segment = chart.values[part.start : part.stop]
-    if part.start == 0 and part.basis == BASIS_BASELINE:
-        segment = segment[: chart.phases.count("baseline")]
-    segment = segment[~np.isnan(segment)]
-    if segment.size < 2:
+    basis = _basis_values(chart, chart.part_at(i))
+    if basis.size < 2:
         return None
-    mean = float(segment.mean())
-    spread = XMR_FACTOR * float(np.abs(np.diff(segment)).mean())
+    mean = float(basis.mean())
+    spread = XMR_FACTOR * float(np.abs(np.diff(basis)).mean())
     return mean, mean - spread, mean + spread
 
 
@@ -233,12 +257,12 @@ def not_sustained(chart: PhasedChart, target: float, better: int) -> bool:
     m = first_met(chart.values, target, better)
     if m is None:
         return False
-    if chart.has_limits:
-        worse = chart.lower if better > 0 else chart.upper
-        for i in range(m + 1, chart.values.size):
-            v = chart.values[i]
-            if not np.isnan(v) and (v - worse[i]) * better < 0:
-                return True
+    lower, upper = process_limits(chart)
+    worse = lower if better > 0 else upper
+    for i in range(m + 1, chart.values.size):
+        v = chart.values[i]
+        if not np.isnan(v) and not np.isnan(worse[i]) and (v - worse[i]) * better < 0:
+            return True
     for part in chart.parts:
         limit = part.runs.longest_run_limit
         if limit is None or part.stop <= m + 1:

@@ -166,7 +166,25 @@ def test_not_sustained_needs_met_then_a_wrong_way_signal():
     assert not not_sustained(held, target=0.15, better=-1)
     # never met: never "not sustained" (it is "not met" instead)
     assert not not_sustained(chart, target=0.05, better=-1)
-    # a run of 8 on the worse side after meeting: gap series (no limits), lower is better
-    gap = [0.1, 0.11, 0.09, 0.1, 0.12, 0.1, 0.04] + [0.2] * 8
+    # gap series (XmR limits 0.1033 -+ 0.0426), lower is better: met at 0.04, then a run of 8
+    # at 0.12 (inside the limits, above the median 0.1, longer than 7) is a wrong-way signal
+    base = [0.1, 0.11, 0.09, 0.1, 0.12, 0.1, 0.04]
+    gap = base + [0.12] * 8
     assert not_sustained(phased_chart(gap, baseline_points=6), target=0.05, better=-1)
     assert not not_sustained(phased_chart(gap[:9], baseline_points=6), target=0.05, better=-1)
+    # one point beyond the upper natural limit is enough
+    jump = phased_chart([*base, 0.2], baseline_points=6)
+    assert not_sustained(jump, target=0.05, better=-1)
+
+
+def test_process_limits_of_a_series_without_a_p_chart_are_xmr_limits():
+    from equity_stats.progress import process_limits
+
+    values = [0.10, 0.12, 0.09, 0.11, 0.10, 0.13, 0.05, 0.04]
+    mean = sum(values[:6]) / 6
+    mr = sum(abs(values[i] - values[i - 1]) for i in range(1, 6)) / 5
+    lower, upper = process_limits(phased_chart(values, baseline_points=6))
+    assert lower.tolist() == pytest.approx([mean - 2.66 * mr] * 8)
+    assert upper.tolist() == pytest.approx([mean + 2.66 * mr] * 8)
+    c = phased_chart(x=[10, 12], n=[100, 100], baseline_points=2)
+    assert process_limits(c)[1].tolist() == c.upper.tolist()
