@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commitments import selectors as commit_selectors
+from data_hub import api
 from equity_portal.core import selectors as core_selectors
 from equity_portal.core.evidence import (
     MET,
@@ -107,8 +108,8 @@ def stratified_extract(organization: Organization) -> EvidenceResult:
     if latest is None:
         return EvidenceResult(NONE, "No extract has been processed.")
     item = EvidenceItem(
-        label=f"Processed extract {latest.original_name}",
-        url=_url(organization, "results:explorer") + f"?extract={latest.pk}",
+        label=f"Processed extract {latest.name}",
+        url=_url(organization, "results:explorer") + f"?extract={latest.id}",
         detail="Measures stratified by race, ethnicity, language and more",
         date=latest.processed_at.date() if latest.processed_at else None,
     )
@@ -138,10 +139,9 @@ def real_completeness(organization: Organization) -> EvidenceResult:
 
 
 def social_needs_measures(organization: Organization) -> EvidenceResult:
-    measures = selectors.social_need_measures(organization)
     items = tuple(
-        EvidenceItem(label=m.name, url=_url(organization, "data_hub:measures"), detail=m.code)
-        for m in measures
+        EvidenceItem(label=name, url=_url(organization, "data_hub:measures"), detail=code)
+        for code, name in api.social_need_measures(organization)
     )
     if not items:
         return EvidenceResult(NONE, "No social-needs screening measure is in a processed extract.")

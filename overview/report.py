@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
+from data_hub import api
 from equity_portal.core.models import Organization
 
 from . import selectors
@@ -90,7 +91,7 @@ def _steps(content: selectors.Overview) -> list[tuple[str, str]]:
         data_text = "No extract has been processed yet."
     else:
         data_text = (
-            f"Latest extract {latest.original_name}, processed "
+            f"Latest extract {latest.name}, processed "
             f"{timezone.localtime(latest.processed_at):%-d %B %Y}. "
         )
         data_text += "; ".join(
@@ -107,7 +108,7 @@ def _quality(content: selectors.Overview) -> list[tuple[str, str]]:
     data = content.data
     rows = [("Processed extracts", f"{data.processed_count:,}")]
     if data.latest_extract is not None:
-        rows.append(("Latest extract", data.latest_extract.original_name))
+        rows.append(("Latest extract", data.latest_extract.name))
         rows.append(("Completeness target", f"{data.completeness_target:.1f}%"))
         for c in data.completeness:
             rows.append((f"{c.label} known ({c.period_label})", _percent(c.percent_known)))
@@ -115,7 +116,7 @@ def _quality(content: selectors.Overview) -> list[tuple[str, str]]:
 
 
 def _methods(organization: Organization) -> list[tuple[str, str]]:
-    k = selectors._k(organization)
+    k = api.effective_k(organization)
     return [
         (
             "Small numbers",

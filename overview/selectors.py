@@ -8,14 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
-import equity_stats
 from commitments import selectors as commit_selectors
-from data_hub import selectors as data_selectors
-from data_hub.quality import selectors as quality_selectors
+from data_hub import api
 from equity_portal.core.evidence import MET, NONE, PARTLY, evidence_providers
 from equity_portal.core.models import Membership, Organization
 from equity_portal.core.roles import Capability
@@ -23,13 +20,6 @@ from learning import selectors as learn_selectors
 
 from .models import EvidenceRequirement
 
-# Extract statuses (data_hub.models.Extract.Status values; the overview reads the data hub
-# only through selectors, so it names them here).
-PROCESSED = "processed"
-NEEDS_ANALYST = ("uploaded", "waiting", "failed")
-IN_FLIGHT = ("queued", "processing")
-REAL_DIMENSIONS = {"race": "Race", "ethnicity": "Ethnicity", "language": "Language"}
-ALL_SITES = "All sites"
 ATTENTION_LIMIT = 10
 
 
@@ -114,83 +104,11 @@ def learn_summary(organization: Organization) -> LearnSummary:
 
 # --------------------------------------------------------------------------- Data
 
-
-@dataclass(frozen=True)
-class Completeness:
-    dimension: str
-    label: str
-    period_label: str
-    percent_known: float | None  # None when suppressed (fewer than k patients)
+DataSummary = api.HubSummary
 
 
-@dataclass(frozen=True)
-class DataSummary:
-    latest_extract: object | None
-    processed_count: int
-    in_flight_count: int
-    needs_analyst_count: int
-    completeness: tuple[Completeness, ...]
-    completeness_target: float
-
-
-def _k(organization: Organization) -> int:
-    return max(int(organization.suppression_k or equity_stats.MIN_K), equity_stats.MIN_K)
-
-
-def real_completeness(organization: Organization, extract) -> tuple[Completeness, ...]:
-    """Percent known of race, ethnicity and language in the extract's latest period, all
-    sites, with the data-quality report's suppression (one query)."""
-    counts = quality_selectors.count_frame(organization=organization, extract=extract)
-    if counts.empty:
-        return ()
-    frame = quality_selectors.completeness(counts, k=_k(organization))
-    rows = quality_selectors.completeness_rows(frame)
-    rows = [r for r in rows if r["site"] == ALL_SITES and r["dimension"] in REAL_DIMENSIONS]
-    if not rows:
-        return ()
-    latest = max(r["period_start"] for r in rows)
-    by_dimension = {r["dimension"]: r for r in rows if r["period_start"] == latest}
-    return tuple(
-        Completeness(
-            dimension=d,
-            label=label,
-            period_label=by_dimension[d]["period_label"],
-            percent_known=by_dimension[d]["percent_known"],
-        )
-        for d, label in REAL_DIMENSIONS.items()
-        if d in by_dimension
-    )
-
-
-def data_summary(organization: Organization) -> DataSummary:
-    extracts = data_selectors.extract_list(organization=organization)
-    by_status = dict(
-        extracts.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
-    latest = (
-        extracts.filter(status=PROCESSED).order_by("-processed_at", "-pk").select_related(None)
-    ).first()
-    return DataSummary(
-        latest_extract=latest,
-        processed_count=by_status.get(PROCESSED, 0),
-        in_flight_count=sum(by_status.get(s, 0) for s in IN_FLIGHT),
-        needs_analyst_count=sum(by_status.get(s, 0) for s in NEEDS_ANALYST),
-        completeness=real_completeness(organization, latest) if latest else (),
-        completeness_target=float(organization.completeness_target_percent),
-    )
-
-
-def social_need_measures(organization: Organization) -> list:
-    """Social-needs screening measures with results in a processed extract."""
-    in_processed = data_selectors.stratified_counts(organization=organization).filter(
-        measure=OuterRef("pk"), extract__status=PROCESSED
-    )
-    return list(
-        data_selectors.measure_list(organization=organization)
-        .filter(category="social_need")
-        .filter(Exists(in_processed))
-        .order_by("name")
-    )
+def data_summary(organization: Organization) -> api.HubSummary:
+    return api.hub_summary(organization)
 
 
 # --------------------------------------------------------------------------- attention
@@ -210,20 +128,14 @@ def attention_for(organization: Organization, membership: Membership) -> list[At
     overdue commitments and learning items."""
     items: list[AttentionItem] = []
     if membership.can(Capability.MANAGE_DATA):
-        extracts = (
-            data_selectors.extract_list(organization=organization)
-            .filter(status__in=NEEDS_ANALYST)
-            .order_by("-created_at", "-pk")[:ATTENTION_LIMIT]
-        )
-        for extract in extracts:
-            failed = extract.status == "failed"
+        for extract in api.extracts_needing_analyst(organization, limit=ATTENTION_LIMIT):
             items.append(
                 AttentionItem(
                     kind="Extract",
-                    text=f"{extract.original_name}: {extract.get_status_display().lower()}",
-                    url=_url(organization, "data_hub:extract_detail", pk=extract.pk),
-                    detail="Retry or fix the file" if failed else "Finish it on its page",
-                    severity="danger" if failed else "warning",
+                    text=f"{extract.name}: {extract.status_label.lower()}",
+                    url=_url(organization, "data_hub:extract_detail", pk=extract.id),
+                    detail="Retry or fix the file" if extract.failed else "Finish it on its page",
+                    severity="danger" if extract.failed else "warning",
                 )
             )
     overdue = commit_selectors.commitment_list(

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "data_hub",
     "data_hub.community",
     "data_hub.quality",
+    "vision",
     "overview",
 ]
 
