@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -345,6 +346,21 @@ def download(
         details={"filters": used_filters, "rows": counted.count, **(details or {})},
     )
     return attachment(content, filename=f"{stem}.{file_format}", content_type=content_type)
+
+
+def json_download(
+    request, *, what: str, payload, filename: str, obj=None, details: Mapping | None = None
+) -> HttpResponse:
+    """A JSON attachment (e.g. a column mapping), audited like every other export."""
+    audit_record(
+        organization=request.organization,
+        actor=request.user,
+        action=f"{what}.export",
+        obj=obj,
+        details=dict(details or {}),
+    )
+    content = json.dumps(payload, indent=2, ensure_ascii=False).encode("utf-8")
+    return attachment(content, filename=filename, content_type="application/json")
 
 
 def csv_download(
