@@ -4,6 +4,7 @@ fields and community data (a bounded number of queries)."""
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from data_hub import disclosure
 from data_hub.community import selectors as community_selectors
 from data_hub.results import exports
 from data_hub.results import selectors as results_selectors
@@ -31,8 +32,9 @@ def report(request):
     if extract is None:
         return render(request, "data_quality/report.html", context)
     k = results_selectors.export_k(organization)
+    decisions = disclosure.decisions_for(organization=organization, extract=extract, k=k)
     counts = selectors.count_frame(organization=organization, extract=extract)
-    frame = selectors.completeness(counts, k=k)
+    frame = selectors.completeness(counts, decisions=decisions)
     rows = selectors.completeness_rows(frame)
     trend = selectors.trend_rows(frame)
     target = float(organization.completeness_target_percent)
@@ -62,7 +64,7 @@ def report(request):
         target=target,
         distribution=selectors.distribution(
             counts,
-            k=k,
+            decisions=decisions,
             community=community_selectors.population_shares(organization=organization),
         ),
         unmapped=unmapped[:200],
@@ -90,8 +92,9 @@ def trend_csv(request):
     if extract is None:
         raise Http404("No processed extract.")
     k = results_selectors.export_k(request.organization)
+    decisions = disclosure.decisions_for(organization=request.organization, extract=extract, k=k)
     counts = selectors.count_frame(organization=request.organization, extract=extract)
-    rows = selectors.trend_rows(selectors.completeness(counts, k=k))
+    rows = selectors.trend_rows(selectors.completeness(counts, decisions=decisions))
     results_services.results_export_record(
         organization=request.organization,
         actor=request.user,
