@@ -155,3 +155,100 @@ def protect_extract(*, extract: Extract) -> dict | None:
     ExtractProvenance.objects.filter(extract=extract).update(disclosure=decisions.figures)
     logger.info("disclosure: extract %s %s", extract.pk, decisions.figures)
     return decisions.figures
+
+
+# --------------------------------------------------------------------------- operational pages
+
+
+@dataclass(frozen=True)
+class OperationalCounts:
+    """An extract's row counts for the extract list, the extract detail, the validation
+    report and the unmapped-values list, as shown to one member: exact for roles that
+    manage data (they hold the file anyway), otherwise protected like any published count
+    (below k: "fewer than k"; a complement hidden so that it cannot be subtracted:
+    "not shown")."""
+
+    rows_read: int | str
+    rows_accepted: int | str
+    rows_rejected: int | str
+    rows_excluded: int | str
+    rows_skipped: int | str
+    rejected_percent: float | None
+    reasons: list  # (reason, count shown), most frequent first
+    unmapped: dict  # family -> [(value, count shown)]
+    exact: bool
+
+
+def _as_int(value) -> int:
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def operational_counts(*, extract: Extract, exact: bool, k: int) -> OperationalCounts:
+    Cell, Relation = equity_stats.Cell, equity_stats.Relation
+    totals = {
+        "read": _as_int(extract.rows_read),
+        "accepted": _as_int(extract.rows_accepted),
+        "rejected": _as_int(extract.rows_rejected),
+        "excluded": _as_int(extract.rows_excluded),
+        "skipped": _as_int(extract.rows_skipped),
+    }
+    reasons = {str(r): _as_int(c) for r, c in (extract.rejected_reasons or {}).items()}
+    unmapped = {
+        str(f): {str(v): _as_int(c) for v, c in values.items()}
+        for f, values in (extract.unmapped_values or {}).items()
+        if isinstance(values, dict)
+    }
+    cells = [Cell(("t", name), None, value) for name, value in totals.items()]
+    cells += [Cell(("reason", r), None, c) for r, c in reasons.items()]
+    cells += [
+        Cell(("unmapped", f, v), None, c)
+        for f, values in unmapped.items()
+        for v, c in values.items()
+    ]
+    relations = []
+    parts = ("accepted", "rejected", "skipped")
+    if totals["read"] == sum(totals[p] for p in parts):
+        relations.append(Relation(("t", "read"), tuple(("t", p) for p in parts), counts_only=True))
+    if reasons and totals["rejected"] == sum(reasons.values()):
+        relations.append(
+            Relation(("t", "rejected"), tuple(("reason", r) for r in reasons), counts_only=True)
+        )
+    hidden = (
+        frozenset() if exact else equity_stats.protect_publication(cells, relations, k=k).hidden
+    )
+
+    def show(key, value):
+        if key not in hidden:
+            return value
+        return f"fewer than {k}" if value < k else "not shown"
+
+    shown = {name: show(("t", name), value) for name, value in totals.items()}
+    percent = None
+    if isinstance(shown["rejected"], int) and isinstance(shown["read"], int) and totals["read"]:
+        percent = 100.0 * totals["rejected"] / totals["read"]
+
+    def order(items, prefix):
+        rows = sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not exact:  # hidden ones last, by name: their order would rank them
+            rows.sort(
+                key=lambda kv: (
+                    (*prefix, kv[0]) in hidden,
+                    kv[0] if (*prefix, kv[0]) in hidden else "",
+                )
+            )
+        return [(name, show((*prefix, name), value)) for name, value in rows]
+
+    return OperationalCounts(
+        rows_read=shown["read"],
+        rows_accepted=shown["accepted"],
+        rows_rejected=shown["rejected"],
+        rows_excluded=shown["excluded"],
+        rows_skipped=shown["skipped"],
+        rejected_percent=percent,
+        reasons=order(reasons, ("reason",)),
+        unmapped={f: order(values, ("unmapped", f)) for f, values in sorted(unmapped.items())},
+        exact=exact,
+    )

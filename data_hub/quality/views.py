@@ -42,15 +42,17 @@ def report(request):
     sites = list(dict.fromkeys(r["site"] for r in rows))
     if site not in sites:
         site = ALL_SITES
-    # Row counts of rare spellings can single out a few patients: shown only from k on.
+    # Row counts of rare spellings can single out a few patients: exact only for roles
+    # that manage data, otherwise protected like any published count (issue 10).
+    membership = request.membership
+    exact = membership is not None and membership.can(Capability.MANAGE_DATA)
+    counts_shown = disclosure.operational_counts(extract=extract, exact=exact, k=k)
     unmapped = [
-        {"family": family, "value": value, "rows": count if count >= k else None}
-        for family, values in sorted((extract.unmapped_values or {}).items())
-        for value, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
+        {"family": family, "value": value, "rows": count}
+        for family, values in counts_shown.unmapped.items()
+        for value, count in values
     ]
-    rejected = sorted(
-        (extract.rejected_reasons or {}).items(), key=lambda kv: (-_as_int(kv[1]), kv[0])
-    )
+    rejected = counts_shown.reasons
     context.update(
         snapshot=selectors.snapshot(organization=organization, extract=extract),
         provenance=Provenance.of(extract),
@@ -70,19 +72,13 @@ def report(request):
         unmapped=unmapped[:200],
         unmapped_total=len(unmapped),
         rejected=rejected,
+        counts=counts_shown,
         k=k,
     )
     results_services.results_view_record(
         organization=organization, actor=request.user, extract=extract, page="quality"
     )
     return render(request, "data_quality/report.html", context)
-
-
-def _as_int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 @org_view(Capability.VIEW)
