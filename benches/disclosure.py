@@ -191,7 +191,6 @@ def main() -> None:
 
         with scope(organization=organization):
             started = time.perf_counter()
-            quality_services.quality_counts_from_parquet  # noqa: B018 - imported for clarity
             quality_services.quality_compute(extract_id=extract.pk)
             quality_seconds = time.perf_counter() - started
             extract.refresh_from_db()
@@ -199,7 +198,8 @@ def main() -> None:
                 organization=organization, extract=extract
             )
         print(
-            f"ingest job: {ingest_seconds:.2f} s; quality job incl. protection: {quality_seconds:.2f} s"
+            f"ingest job: {ingest_seconds:.2f} s; "
+            f"quality job incl. protection: {quality_seconds:.2f} s"
         )
         pub = equity_stats.build_publication(counts, quality)
         started = time.perf_counter()
@@ -226,7 +226,8 @@ def main() -> None:
         print(
             f"the old per-table decisions under the same audit: "
             f"{len(old_report.disclosed_cells()):,} cells disclosed, "
-            f"{sum(1 for f in old_report.findings if f.cell is None):,} relations with a small remainder"
+            f"{sum(1 for f in old_report.findings if f.cell is None):,} relations with a "
+            "small remainder"
         )
         print()
         table(pub, decisions.primary, old, decisions.hidden)
