@@ -47,6 +47,9 @@ z = 1.959963984540054 (95%). Group j: denominator n_j, numerator x_j, rate p_j =
     p-bar -+ 3 sqrt(p-bar (1 - p-bar) / n_i) clipped to [0, 1]; a point strictly outside
     signals; the runs analysis uses p-bar as centre.
 12. Data quality: percent known / Unknown / Declined per dimension, site and period.
+13. Phased run and p-charts per goal (baseline, follow-up, rebaseline phases): spc.phased_chart.
+14. Change in the gap (MOVER interval), progress to target, "Making Data Count" icons and
+    goals not sustained: progress.py.
 """
 
 from .constants import (
@@ -79,9 +82,19 @@ from .disclosure import (
     protect_publication,
 )
 from .disparity import STRATIFY_COLUMNS, SUMMARY_COLUMNS, stratify, summary_measures
+from .progress import GapChange, Progress, assurance, gap_change, progress, variation
 from .quality import category_distribution, data_quality
 from .rates import katz_ratio, newcombe_difference, wilson_interval
-from .spc import PChart, RunChart, crossings_limit, longest_run_limit, p_chart, run_chart
+from .spc import (
+    PChart,
+    PhasedChart,
+    RunChart,
+    crossings_limit,
+    longest_run_limit,
+    p_chart,
+    phased_chart,
+    run_chart,
+)
 from .suppression import flag_implausible, primary_suppression, suppression_mask
 
 __all__ = [
@@ -112,8 +125,16 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "UNKNOWN",
     "Z",
+    "GapChange",
     "PChart",
+    "PhasedChart",
+    "Progress",
     "RunChart",
+    "assurance",
+    "gap_change",
+    "phased_chart",
+    "progress",
+    "variation",
     "category_distribution",
     "crossings_limit",
     "data_quality",
