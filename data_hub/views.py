@@ -12,7 +12,7 @@ from equity_portal.core import exports
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
-from . import mapping, selectors, services, storage
+from . import disclosure, mapping, selectors, services, storage
 from .forms import (
     IntersectionsForm,
     MappingForm,
@@ -23,6 +23,7 @@ from .forms import (
     ValueMapEntryForm,
 )
 from .models import ColumnMapping, Extract, Measure, ValueMapEntry
+from .provenance import effective_k
 
 PAGE_SIZE = 25
 
@@ -43,7 +44,20 @@ def _to_extract(request, extract: Extract):
 def index(request):
     extracts = selectors.extract_list(organization=request.organization)
     page = Paginator(extracts, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "data_hub/index.html", {"page": page})
+    exact, k = _exact_counts(request)
+    rows = [
+        (extract, disclosure.operational_counts(extract=extract, exact=exact, k=k))
+        for extract in page.object_list
+    ]
+    return render(request, "data_hub/index.html", {"page": page, "rows": rows})
+
+
+def _exact_counts(request) -> tuple[bool, int]:
+    """Exact row counts for roles that manage data (they hold the file); everyone else
+    sees counts below k as "fewer than k" (issue 10)."""
+    membership = request.membership
+    exact = membership is not None and membership.can(Capability.MANAGE_DATA)
+    return exact, effective_k(request.organization)
 
 
 @org_view(Capability.MANAGE_DATA)
@@ -132,6 +146,8 @@ def extract_detail(request, pk: int):
     if extract.status == Extract.Status.WAITING and extract.undefined_measure_codes:
         undefined_form = UndefinedMeasureForm(codes=extract.undefined_measure_codes)
     provenance = getattr(extract, "provenance", None) if extract.processed_at else None
+    exact, k = _exact_counts(request)
+    counts = disclosure.operational_counts(extract=extract, exact=exact, k=k)
     return render(
         request,
         "data_hub/extract_detail.html",
@@ -140,10 +156,9 @@ def extract_detail(request, pk: int):
             "job": extract.job,
             "undefined_form": undefined_form,
             "provenance": provenance,
-            "unmapped": {
-                family: sorted(values.items(), key=lambda kv: -kv[1])
-                for family, values in (extract.unmapped_values or {}).items()
-            },
+            "counts": counts,
+            "unmapped": counts.unmapped,
+            "k": k,
         },
     )
 
