@@ -20,6 +20,7 @@ from .forms import (
     OrganizationSettingsForm,
     RoleForm,
 )
+from .home import home_panels
 from .models import Invitation, Job, Membership
 from .roles import Capability
 from .tenancy import get_for_org, org_view
@@ -42,7 +43,7 @@ def start(request):
 
 @org_view(Capability.VIEW)
 def org_home(request):
-    return render(request, "core/org_home.html")
+    return render(request, "core/org_home.html", {"home_panels": home_panels(request)})
 
 
 def _admin_page_context(request, **extra) -> dict:
