@@ -141,6 +141,7 @@ def vision_statement_create(
 def vision_statement_update(
     *, statement: VisionStatement, actor: User | None, text: str
 ) -> VisionStatement:
+    statement.refresh_from_db(fields=["status"])
     if not statement.is_editable:
         raise ValidationError(
             f"Version {statement.version} is {statement.get_status_display().lower()}: "
@@ -162,6 +163,7 @@ def vision_statement_update(
 
 @transaction.atomic
 def vision_statement_submit(*, statement: VisionStatement, actor: User | None) -> VisionStatement:
+    statement.refresh_from_db(fields=["status"])
     if statement.status not in EDITABLE_STATUSES:
         raise ValidationError("Only a draft or a returned version can be submitted.")
     statement.status = ReviewStatus.SUBMITTED
@@ -180,6 +182,7 @@ def vision_statement_submit(*, statement: VisionStatement, actor: User | None) -
 
 def _decide_statement(statement, actor, status, comment, action) -> VisionStatement:
     _require_approver(statement.organization, actor)
+    statement.refresh_from_db(fields=["status"])
     if statement.status != ReviewStatus.SUBMITTED:
         raise ValidationError("Only a submitted version can be approved or returned.")
     statement.status = status
@@ -451,7 +454,16 @@ def _validate_charter_people(organization: Organization, team: Team, people: dic
         raise ValidationError("The sponsor must be a leader (or an administrator).")
 
 
+def _lock(charter: Charter) -> Charter:
+    """Lock the charter's row and bring the caller's instance up to date with its workflow
+    state, so a decision taken meanwhile (or through another instance) is never missed."""
+    fresh = Charter.objects.select_for_update().get(pk=charter.pk)
+    charter.status, charter.superseded_at = fresh.status, fresh.superseded_at
+    return charter
+
+
 def _require_editable(charter: Charter) -> None:
+    _lock(charter)
     if charter.superseded_at is not None:
         raise ValidationError("This revision was superseded by a newer one: it is read-only.")
     if charter.status == ReviewStatus.APPROVED:
@@ -538,7 +550,7 @@ def charter_update(*, charter: Charter, actor: User | None, team: Team, **fields
 
 @transaction.atomic
 def charter_submit(*, charter: Charter, actor: User | None) -> Charter:
-    charter = Charter.objects.select_for_update().get(pk=charter.pk)
+    _lock(charter)
     if charter.status not in EDITABLE_STATUSES or charter.superseded_at is not None:
         raise ValidationError("Only a draft or a returned charter can be submitted.")
     if not charter.goals.exists():
@@ -554,7 +566,7 @@ def charter_submit(*, charter: Charter, actor: User | None) -> Charter:
 @transaction.atomic
 def charter_approve(*, charter: Charter, actor: User, comment: str = "") -> Charter:
     _require_approver(charter.organization, actor)
-    charter = Charter.objects.select_for_update().get(pk=charter.pk)
+    _lock(charter)
     if charter.status != ReviewStatus.SUBMITTED:
         raise ValidationError("Only a submitted charter can be approved.")
     now = timezone.now()
@@ -584,7 +596,7 @@ def charter_approve(*, charter: Charter, actor: User, comment: str = "") -> Char
 def charter_return(*, charter: Charter, actor: User, comment: str) -> Charter:
     _require_approver(charter.organization, actor)
     comment = _require_comment(comment)
-    charter = Charter.objects.select_for_update().get(pk=charter.pk)
+    _lock(charter)
     if charter.status != ReviewStatus.SUBMITTED:
         raise ValidationError("Only a submitted charter can be returned.")
     charter.status = ReviewStatus.RETURNED
@@ -603,7 +615,7 @@ def charter_revise(*, charter: Charter, actor: User | None) -> Charter:
     """A new draft revision of an approved charter: every field, goal (with its baseline and
     lineage), measure, milestone and partner role is copied; the approved revision stays in force
     until the new one is approved."""
-    charter = Charter.objects.select_for_update().get(pk=charter.pk)
+    _lock(charter)
     if charter.status != ReviewStatus.APPROVED or charter.superseded_at is not None:
         raise ValidationError("Only the approved, current revision can be revised.")
     pending = Charter.objects.filter(
