@@ -104,13 +104,15 @@ def _pick_disparities(organization: Organization) -> list:
             else len(PREFERRED_DIMENSIONS)
         ),
     )
+    usable = [d for d in ranked if d.difference is not None]
     picked, measures = [], set()
-    for d in ranked:
-        if d.key.measure not in measures and d.difference is not None:
+    for d in usable:  # different measures first, then any other disparity
+        if d.key.measure not in measures and len(picked) < 2:
             picked.append(d)
             measures.add(d.key.measure)
-        if len(picked) == 2:
-            break
+    for d in usable:
+        if d not in picked and len(picked) < 2:
+            picked.append(d)
     return picked
 
 

@@ -11,10 +11,10 @@ from data_hub import api
 from data_hub.models import Measure, StratifiedCount
 from equity_portal.core.models import AuditEvent
 from tests.data_hub_results.factories import (
+    Q2,
     RACE_Q2,
     ExtractFactory,
     ProvenanceFactory,
-    Q2,
     add_counts,
 )
 from tests.vision.conftest import vurl
