@@ -46,6 +46,11 @@ def _form_page(request, form, title: str, *, cancel: str, intro: str = ""):
     return render(request, "vision/form.html", context)
 
 
+def _read_only(request, charter: Charter):
+    """An edit page of a charter that is submitted, approved or superseded: say why, and how."""
+    return render(request, "vision/charter_read_only.html", {"charter": charter})
+
+
 # ---------------------------------------------------------------- landing page
 
 
@@ -220,8 +225,8 @@ def priority_create(request):
     )
     measure, dimension, group = (data.get(k, "") for k in ("measure", "dimension", "group"))
     if not (measure and dimension and group):
-        messages.info(request, "Choose a disparity from the data hub's disparities list first.")
-        return _go(request, "priority_list")
+        context = {"form": form, "preview": None, "key": None}
+        return render(request, "vision/priority_create.html", context)
     existing = selectors.find_live_priority(
         organization=request.organization, measure=measure, dimension=dimension, group=group
     )
@@ -531,8 +536,7 @@ def charter_create(request):
 def charter_edit(request, pk: int):
     charter = _charter(pk)
     if not charter.is_editable:
-        messages.error(request, "This charter is read-only: start a new revision to change it.")
-        return _go(request, "charter_detail", pk=charter.pk)
+        return _read_only(request, charter)
     initial = {f: getattr(charter, f) for f in CHARTER_FIELDS} | {"team": charter.team}
     form = forms.CharterForm(
         request.POST or None, initial=initial, organization=request.organization
@@ -693,8 +697,7 @@ def charter_partner_remove(request, charter_pk: int, pk: int):
 def goal_create(request, pk: int):
     charter = _charter(pk)
     if not charter.is_editable:
-        messages.error(request, "This charter is read-only: start a new revision to change it.")
-        return _go(request, "charter_detail", pk=charter.pk)
+        return _read_only(request, charter)
     initial = {"priority": request.GET.get("priority")} if request.GET.get("priority") else {}
     form = forms.GoalForm(request.POST or None, initial=initial, organization=request.organization)
     if request.method == "POST" and form.is_valid():
@@ -754,8 +757,7 @@ def goal_detail(request, pk: int):
 def goal_edit(request, pk: int):
     goal = _goal(pk)
     if not goal.charter.is_editable:
-        messages.error(request, "This charter is read-only: start a new revision to change it.")
-        return _go(request, "goal_detail", pk=goal.pk)
+        return _read_only(request, goal.charter)
     initial = {
         "title": goal.title,
         "aim": goal.aim,
