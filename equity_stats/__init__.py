@@ -36,7 +36,10 @@ z = 1.959963984540054 (95%). Group j: denominator n_j, numerator x_j, rate p_j =
    cell is primarily suppressed, the unsuppressed cell with the smallest denominator is
    suppressed too (ties: smaller numerator, then group name). Unknown and Declined are
    cells like any other. A suppressed cell keeps its existence and group name; no number
-   derived from it leaves the server.
+   derived from it leaves the server. For what an extract publishes, the decisions come
+   from `disclosure.protect_publication` (every table of a measure x period together, the
+   data-quality counts, stability across periods) and are proven by `disclosure.audit`;
+   `stratify(..., suppressed=...)` takes them.
 10. Run chart: centre = median of the points (or of a baseline span); points on the centre
     are ignored; the longest run signals when > round(log2(n_useful) + 3); crossings signal
     when < the 5th percentile of Binomial(n_useful - 1, 0.5) (Anhoej rules, as qicharts2).
@@ -68,6 +71,16 @@ from .constants import (
     UNKNOWN,
     Z,
 )
+from .disclosure import (
+    AuditReport,
+    Cell,
+    Decisions,
+    Publication,
+    Relation,
+    audit,
+    build_publication,
+    protect_publication,
+)
 from .disparity import STRATIFY_COLUMNS, SUMMARY_COLUMNS, stratify, summary_measures
 from .progress import GapChange, Progress, assurance, gap_change, progress, variation
 from .quality import category_distribution, data_quality
@@ -85,6 +98,14 @@ from .spc import (
 from .suppression import flag_implausible, primary_suppression, suppression_mask
 
 __all__ = [
+    "AuditReport",
+    "Cell",
+    "Decisions",
+    "Publication",
+    "Relation",
+    "audit",
+    "build_publication",
+    "protect_publication",
     "DECLINED",
     "DEFAULT_K",
     "DEFAULT_TABLE_KEYS",

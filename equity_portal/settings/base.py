@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "data_hub.quality",
     "vision",
     "improvement",
+    "overview",
 ]
 
 MIDDLEWARE = [
