@@ -29,7 +29,7 @@ from equity_portal.core.jobs import job_claim, job_create, job_finish, job_progr
 from equity_portal.core.models import Job, Organization, User
 from equity_portal.core.pseudonymize import organization_key
 
-from . import engine, mapping, storage
+from . import engine, mapping, storage, timings
 from .defaults import default_value_maps, normalize_key
 from .models import (
     DEFAULT_INTERSECTIONS,
@@ -257,11 +257,26 @@ def measure_save(
     return measure, created
 
 
+def _choice(choices: type, value: str) -> str | None:
+    """The code of a choice given its code or its label, in any letter case and spacing
+    ("Preventive screening", "preventive_screening", "Higher is better")."""
+    wanted = normalize_key(value).replace("_", " ")
+    for code, label in choices.choices:
+        if wanted in (normalize_key(code).replace("_", " "), normalize_key(label)):
+            return code
+    return None
+
+
+def _choice_names(choices: type) -> str:
+    return ", ".join(f"{label} ({code})" for code, label in choices.choices)
+
+
 def measures_import_csv(
     *, organization: Organization, text: str, actor: User | None
 ) -> tuple[int, int]:
-    """Columns code,name,direction,category (plus optional description, steward). All rows are
-    checked before any is saved. Returns (created, updated)."""
+    """Columns code,name,direction,category (plus optional description, steward); direction
+    and category by code or label, any letter case. All rows are checked before any is saved.
+    Returns (created, updated)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     required = {"code", "name", "direction", "category"}
     if not reader.fieldnames or not required <= {f.strip().lower() for f in reader.fieldnames}:
@@ -269,17 +284,21 @@ def measures_import_csv(
     rows = []
     for number, raw in enumerate(reader, start=2):
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        if row["direction"] not in Measure.Direction.values:
+        direction = _choice(Measure.Direction, row["direction"])
+        if direction is None:
             raise ValidationError(
-                f"Row {number}: direction must be higher_is_better or lower_is_better."
+                f"Row {number}: direction “{row['direction']}” is not one of: "
+                f"{_choice_names(Measure.Direction)}."
             )
-        if row["category"] not in Measure.Category.values:
+        category = _choice(Measure.Category, row["category"])
+        if category is None:
             raise ValidationError(
-                f"Row {number}: category must be one of {', '.join(Measure.Category.values)}."
+                f"Row {number}: category “{row['category']}” is not one of: "
+                f"{_choice_names(Measure.Category)}."
             )
         if not row["code"] or not row["name"]:
             raise ValidationError(f"Row {number}: code and name are required.")
-        rows.append(row)
+        rows.append({**row, "direction": direction, "category": category})
     created = updated = 0
     with transaction.atomic():
         for row in rows:
@@ -707,13 +726,14 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
     if not extract.mapping_config:
         raise engine.IngestError("Map the extract's columns before processing it.")
     progress("reading", rows_done=0, percent=1)
-    csv_path, delimiter = prepare_for_duckdb(
-        path=storage.absolute(extract.raw_path),
-        file_format=extract.file_format,
-        encoding=extract.encoding,
-        delimiter=extract.delimiter,
-        work_dir=work,
-    )
+    with timings.phase("job: encoding check / transcoding"):
+        csv_path, delimiter = prepare_for_duckdb(
+            path=storage.absolute(extract.raw_path),
+            file_format=extract.file_format,
+            encoding=extract.encoding,
+            delimiter=extract.delimiter,
+            work_dir=work,
+        )
     spec = engine.IngestSpec(
         csv_path=csv_path,
         delimiter=delimiter,
@@ -779,19 +799,21 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             return
         progress("aggregating", rows_done=result.rows_read, percent=65)
         parquet_relative = f"{storage.extract_dir(extract)}/normalized.parquet"
-        derived = engine.write_parquet(con, storage.absolute(parquet_relative))
+        with timings.phase("job: write parquet"):
+            derived = engine.write_parquet(con, storage.absolute(parquet_relative))
         progress("aggregating", rows_done=result.rows_read, percent=75)
         hub = hub_settings_get(organization=organization)
-        strata = engine.stratify(
-            con,
-            source=engine.parquet_source(storage.absolute(parquet_relative)),
-            value_maps=value_maps_for(organization=organization),
-            intersections=hub.intersections,
-        )
+        with timings.phase("job: stratify (grouping sets)"):
+            strata = engine.stratify(
+                con,
+                source=engine.parquet_source(storage.absolute(parquet_relative)),
+                value_maps=value_maps_for(organization=organization),
+                intersections=hub.intersections,
+            )
     finally:
         con.close()
     progress("saving", rows_done=result.rows_read, percent=85)
-    with transaction.atomic():
+    with timings.phase("job: store counts, provenance, audit"), transaction.atomic():
         _ensure_social_need_measures(organization, derived)
         counts = _store_counts(extract, strata)
         _store_provenance(extract, hub, restratified=False)

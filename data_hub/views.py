@@ -1,13 +1,14 @@
-import json
+import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from equity_portal.core import exports
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
@@ -149,18 +150,25 @@ def extract_detail(request, pk: int):
 
 @org_view(Capability.MANAGE_DATA)
 def extract_rejects_csv(request, pk: int):
+    """Every rejected row, re-written through the core's formula-safe, audited CSV writer
+    (the stored file holds values exactly as uploaded)."""
     extract = _extract(request, pk)
     if not extract.rejects_path:
         raise Http404("No report.")
     path = storage.absolute(extract.rejects_path)
     if not path.exists():
         raise Http404("No report.")
-    return FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
-        as_attachment=True,
-        filename=f"extract-{extract.pk}-rejected-rows.csv",
-        content_type="text/csv",
-    )
+    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        return exports.download(
+            request,
+            what="extract_rejects",
+            columns=header,
+            rows=reader,
+            filename=f"extract-{extract.pk}-rejected-rows.csv",
+            obj=extract,
+        )
 
 
 def _extract_action(request, pk: int, action, success: str):
@@ -338,8 +346,10 @@ def mappings(request):
 @org_view(Capability.MANAGE_DATA)
 def mapping_export(request, pk: int):
     column_mapping = get_for_org(ColumnMapping, pk=pk)
-    payload = services.column_mapping_export(column_mapping=column_mapping)
-    response = HttpResponse(json.dumps(payload, indent=2), content_type="application/json")
-    filename = f"mapping-{column_mapping.pk}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.json_download(
+        request,
+        what="column_mapping",
+        payload=services.column_mapping_export(column_mapping=column_mapping),
+        filename=f"mapping-{column_mapping.pk}.json",
+        obj=column_mapping,
+    )

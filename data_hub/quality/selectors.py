@@ -30,6 +30,15 @@ QUALITY_COLUMNS = (
     "suppressed",
 )
 CATEGORIES = ("known", "unknown", "declined")
+# Exports carry proportions (0..1) like every other export; pages show percents.
+QUALITY_EXPORT_COLUMNS = tuple(
+    c.replace("percent_", "proportion_") if c.startswith("percent_") else c for c in QUALITY_COLUMNS
+)
+TREND_EXPORT_COLUMNS = ("period_label", "dimension", "proportion_known", "suppressed")
+
+
+def _proportion(percent: float | None) -> float | None:
+    return None if percent is None else percent / 100.0
 
 
 def snapshot(*, organization: Organization, extract: Extract) -> QualitySnapshot | None:
@@ -128,9 +137,32 @@ def completeness_rows(frame: pd.DataFrame) -> list[dict]:
 
 
 def completeness_export_rows(*, organization: Organization, extract: Extract, k: int) -> list[dict]:
-    return completeness_rows(
+    """Rows with QUALITY_EXPORT_COLUMNS keys: the percents as proportions."""
+    rows = completeness_rows(
         completeness(count_frame(organization=organization, extract=extract), k=k)
     )
+    return [
+        {
+            c: _proportion(r[c.replace("proportion_", "percent_")])
+            if c.startswith("proportion_")
+            else r[c]
+            for c in QUALITY_EXPORT_COLUMNS
+        }
+        for r in rows
+    ]
+
+
+def trend_export_rows(frame: pd.DataFrame) -> list[dict]:
+    """The trend chart's data for its CSV: TREND_EXPORT_COLUMNS, proportions."""
+    return [
+        {
+            "period_label": r["period_label"],
+            "dimension": r["dimension"],
+            "proportion_known": _proportion(r["percent_known"]),
+            "suppressed": r["suppressed"],
+        }
+        for r in trend_rows(frame)
+    ]
 
 
 def distribution(

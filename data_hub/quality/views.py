@@ -91,7 +91,7 @@ def trend_csv(request):
         raise Http404("No processed extract.")
     k = results_selectors.export_k(request.organization)
     counts = selectors.count_frame(organization=request.organization, extract=extract)
-    rows = selectors.trend_rows(selectors.completeness(counts, k=k))
+    rows = selectors.trend_export_rows(selectors.completeness(counts, k=k))
     results_services.results_export_record(
         organization=request.organization,
         actor=request.user,
@@ -99,7 +99,7 @@ def trend_csv(request):
         what="chart_completeness",
         file_format="csv",
     )
-    columns = ("period_label", "dimension", "percent_known", "suppressed")
+    columns = selectors.TREND_EXPORT_COLUMNS
     response = HttpResponse(exports.write_csv(columns, rows), content_type="text/csv")
     response["Content-Disposition"] = (
         f'attachment; filename="completeness-trend-extract-{extract.pk}.csv"'
