@@ -171,3 +171,12 @@ class IntersectionsForm(forms.Form):
 class MappingImportForm(forms.Form):
     name = forms.CharField(max_length=120, required=False, help_text="Defaults to the file's name.")
     file = forms.FileField(label="Mapping JSON file")
+
+
+class ValueMapImportForm(forms.Form):
+    file = forms.FileField(
+        label="Value maps CSV",
+        help_text="Columns family,source_value,category, as the export writes them. Rows add or "
+        "change entries; entries not in the file stay as they are.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt"}),
+    )

@@ -21,6 +21,7 @@ from .forms import (
     UndefinedMeasureForm,
     UploadForm,
     ValueMapEntryForm,
+    ValueMapImportForm,
 )
 from .models import ColumnMapping, Extract, Measure, ValueMapEntry
 
@@ -132,6 +133,14 @@ def extract_detail(request, pk: int):
     if extract.status == Extract.Status.WAITING and extract.undefined_measure_codes:
         undefined_form = UndefinedMeasureForm(codes=extract.undefined_measure_codes)
     provenance = getattr(extract, "provenance", None) if extract.processed_at else None
+    unmapped = extract.unmapped_values or {}
+    suggestions, categories = {}, {}
+    if unmapped and request.membership.can(Capability.MANAGE_DATA):
+        suggestions = selectors.value_map_suggestions(
+            organization=request.organization, unmapped=unmapped
+        )
+        categories = selectors.value_map_categories(organization=request.organization)
+    families = dict(ValueMapEntry.Family.choices)
     return render(
         request,
         "data_hub/extract_detail.html",
@@ -140,12 +149,52 @@ def extract_detail(request, pk: int):
             "job": extract.job,
             "undefined_form": undefined_form,
             "provenance": provenance,
-            "unmapped": {
-                family: sorted(values.items(), key=lambda kv: -kv[1])
-                for family, values in (extract.unmapped_values or {}).items()
-            },
+            "not_validated": extract.status
+            in (Extract.Status.UPLOADED, Extract.Status.QUEUED, Extract.Status.PROCESSING),
+            "unmapped": [
+                {
+                    "family": family,
+                    "family_label": families.get(family, family),
+                    "categories": categories.get(family, []),
+                    "values": [
+                        {
+                            "value": value,
+                            "count": count,
+                            "suggestion": suggestions.get(family, {}).get(value),
+                        }
+                        for value, count in sorted(values.items(), key=lambda kv: -kv[1])
+                    ],
+                }
+                for family, values in unmapped.items()
+            ],
         },
     )
+
+
+@org_view(Capability.MANAGE_DATA)
+@require_POST
+def extract_map_value(request, pk: int):
+    """One click from the report: map an unmapped value to the category the analyst chose."""
+    extract = _extract(request, pk)
+    form = ValueMapEntryForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["target"].strip():
+        messages.error(request, "Choose the category to map the value to.")
+        return _to_extract(request, extract)
+    data = form.cleaned_data
+    categories = selectors.value_map_categories(organization=request.organization)
+    if data["target"] not in categories.get(data["family"], []):
+        messages.error(request, f"“{data['target']}” is not a category of that value map.")
+        return _to_extract(request, extract)
+    try:
+        services.value_map_entry_set(organization=request.organization, actor=request.user, **data)
+    except ValidationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(
+            request,
+            f"“{data['source_value']}” now maps to {data['target']}. Re-stratify to apply it.",
+        )
+    return _to_extract(request, extract)
 
 
 @org_view(Capability.MANAGE_DATA)
@@ -289,8 +338,54 @@ def value_maps(request):
             "families": ValueMapEntry.Family.choices,
             "hub": hub,
             "intersections_form": IntersectionsForm(initial={"intersections": hub.intersections}),
+            "import_form": ValueMapImportForm(),
         },
     )
+
+
+@org_view(Capability.MANAGE_DATA)
+def value_maps_csv(request):
+    """Every value-map entry as family,source_value,category (the import reads the same)."""
+    return exports.download(
+        request,
+        what="value_maps",
+        columns=services.VALUE_MAP_COLUMNS,
+        rows=selectors.value_map_export_rows(organization=request.organization),
+    )
+
+
+@org_view(Capability.MANAGE_DATA)
+@require_POST
+def value_maps_import(request):
+    form = ValueMapImportForm(request.POST, request.FILES)
+    url = reverse("data_hub:value_maps", kwargs={"org_slug": request.organization.slug})
+    if not form.is_valid():
+        messages.error(request, "Choose a CSV file to import.")
+        return redirect(url)
+    upload = form.cleaned_data["file"]
+    try:
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError("A value-map file is at most 5 MB.")
+        report = services.value_maps_import_csv(
+            organization=request.organization,
+            text=upload.read().decode("utf-8-sig", errors="replace"),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, "Nothing was imported. " + " ".join(error.messages))
+        return redirect(url)
+    changes = [f"{f}: “{v}” → {t}" for f, v, t in report["added"]] + [
+        f"{f}: “{v}” {old} → {new}" for f, v, old, new in report["changed"]
+    ]
+    summary = (
+        f"Value maps imported: {len(report['added'])} added, {len(report['changed'])} changed, "
+        f"{len(report['unchanged'])} unchanged."
+    )
+    if changes:
+        shown = "; ".join(changes[:15]) + ("; …" if len(changes) > 15 else "")
+        summary += f" {shown}. Re-stratify extracts to apply them."
+    messages.success(request, summary)
+    return redirect(url)
 
 
 @org_view(Capability.MANAGE_DATA)

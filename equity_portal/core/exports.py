@@ -72,6 +72,19 @@ def safe_csv_cell(value):
     return value
 
 
+_DEFUSED_AFTER_SEMICOLON = re.compile(r";(\s*)'(?=[=+\-@＝＋－＠\t\r])")
+
+
+def restore_cell(value: str) -> str:
+    """The inverse of `safe_csv_cell` for text: a file this product exported, imported back,
+    gives the values that were exported."""
+    if value.startswith("'") and value[1:].lstrip(" ").startswith(FORMULA_PREFIXES):
+        value = value[1:]
+    if ";" in value:
+        value = _DEFUSED_AFTER_SEMICOLON.sub(r";\1", value)
+    return value
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: `key` heads the CSV, `label` the XLSX. `labels` maps a code column's values
