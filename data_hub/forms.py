@@ -116,9 +116,19 @@ class UndefinedMeasureForm(forms.Form):
             self.fields[f"direction_{index}"] = forms.ChoiceField(
                 label="Direction", choices=Measure.Direction.choices
             )
+            # No default: a measure defined here must not land in a category nobody chose.
             self.fields[f"category_{index}"] = forms.ChoiceField(
-                label="Category", choices=Measure.Category.choices
+                label="Category",
+                choices=[("", "Choose a category…"), *Measure.Category.choices],
+                required=False,
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        for index, code in enumerate(self.codes):
+            if cleaned.get(f"action_{index}") == "define" and not cleaned.get(f"category_{index}"):
+                self.add_error(f"category_{index}", f"Choose the category of “{code}”.")
+        return cleaned
 
     def rows(self):
         return [

@@ -8,6 +8,12 @@ app_name = "data_hub"
 urlpatterns = [
     path("", views.index, name="index"),
     path("extracts/", views.upload, name="upload"),
+    path("extract-format/", views.extract_format, name="extract_format"),
+    path(
+        "extract-format/<str:kind>.<str:file_format>",
+        views.extract_format_file,
+        name="extract_format_file",
+    ),
     path("extracts/<int:pk>/", views.extract_detail, name="extract_detail"),
     path("extracts/<int:pk>/mapping/", views.extract_mapping, name="extract_mapping"),
     path("extracts/<int:pk>/rejected.csv", views.extract_rejects_csv, name="extract_rejects_csv"),

@@ -12,7 +12,7 @@ from equity_portal.core import exports
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
-from . import mapping, selectors, services, storage
+from . import format_guide, mapping, selectors, services, storage
 from .forms import (
     IntersectionsForm,
     MappingForm,
@@ -66,6 +66,45 @@ def upload(request):
             )
     status = 400 if request.method == "POST" else 200
     return render(request, "data_hub/upload.html", {"form": form}, status=status)
+
+
+@org_view(Capability.VIEW)
+def extract_format(request):
+    """The column guide: every field, required or not, accepted spellings, an example row."""
+    guide = format_guide.fields()
+    return render(
+        request,
+        "data_hub/extract_format.html",
+        {
+            "fields": guide,
+            "example_header": format_guide.SAMPLE_HEADERS,
+            "example_row": format_guide.sample_rows()[0],
+            "sample_rows": format_guide.SAMPLE_ROWS,
+            "sample_measures": format_guide.sample_measures(),
+        },
+    )
+
+
+@org_view(Capability.VIEW)
+def extract_format_file(request, kind: str, file_format: str):
+    """The synthetic sample extract (200 rows) or the header-only template, CSV or XLSX."""
+    if kind not in ("sample", "template") or file_format not in exports.FORMATS:
+        raise Http404("No such file.")
+    if kind == "sample":
+        headers, rows = format_guide.SAMPLE_HEADERS, format_guide.sample_rows()
+    else:
+        headers, rows = format_guide.TEMPLATE_HEADERS, ()
+    columns = [exports.Column(h, h) for h in headers]  # headers an upload recognizes
+    return exports.download(
+        request,
+        what=f"extract_{kind}",
+        columns=columns,
+        rows=rows,
+        file_format=file_format,
+        filename=f"extract-{kind}.{file_format}",
+        title="extract",
+        readme=False,
+    )
 
 
 @org_view(Capability.MANAGE_DATA)
@@ -275,7 +314,12 @@ def extract_measures(request, pk: int):
         else:
             messages.success(request, "Measures resolved. Processing has started again.")
     else:
-        messages.error(request, "Choose what to do with every listed measure.")
+        problems = [e for errors in form.errors.values() for e in errors]
+        messages.error(
+            request,
+            "Nothing was saved. "
+            + (" ".join(problems) if problems else "Choose what to do with every listed measure."),
+        )
     return _to_extract(request, extract)
 
 

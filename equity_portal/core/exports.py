@@ -280,14 +280,17 @@ def write_xlsx(
     sheet: str = "Data",
     about: Iterable[tuple[str, str]] = (),
     k: int | None = None,
+    readme: bool = True,
 ) -> bytes:
-    """A workbook with a "Read me" sheet then the data sheet."""
+    """A workbook with a "Read me" sheet then the data sheet (`readme=False`: the data sheet
+    alone, e.g. a file meant to be uploaded again)."""
     columns = columns_of(columns)
     workbook = Workbook()
     workbook.remove(workbook.active)
     add_table_sheet(workbook, title=sheet, columns=columns, rows=rows)
-    add_readme_sheet(workbook, title=title, about=about, k=k, columns=columns)
-    workbook.active = 1
+    if readme:
+        add_readme_sheet(workbook, title=title, about=about, k=k, columns=columns)
+        workbook.active = 1
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -327,6 +330,7 @@ def download(
     k: int | None = None,
     obj=None,
     details: Mapping | None = None,
+    readme: bool = True,
 ) -> HttpResponse:
     """`rows` as a CSV or XLSX attachment, recorded in the audit log as `<what>.export`
     (DESIGN §3: every export is audited). Call it inside the request, so scoped queries run."""
@@ -347,7 +351,13 @@ def download(
             *about,
         ]
         content = write_xlsx(
-            columns, counted, title=title or what, about=provenance, k=k, sheet=title or "Data"
+            columns,
+            counted,
+            title=title or what,
+            about=provenance,
+            k=k,
+            sheet=title or "Data",
+            readme=readme,
         )
         content_type = XLSX_CONTENT_TYPE
     used_filters = {k_: str(v) for k_, v in (filters or {}).items() if v not in (None, "", False)}
