@@ -20,7 +20,7 @@ def _target_choices(measures: list[Measure]) -> list[tuple[str, str]]:
     choices = [("", "— not used —")]
     choices += [(t, mapping.TARGET_LABELS[t]) for t in mapping.TARGETS]
     choices += [
-        (mapping.MEASURE_COLUMN_PREFIX + m.code, f"Wide format: measure {m.code} ({m.name})")
+        (mapping.MEASURE_COLUMN_PREFIX + m.code, f"Wide format: measure {m.label}")
         for m in measures
     ]
     return choices

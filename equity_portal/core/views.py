@@ -204,6 +204,11 @@ def _audit_events(request):
 def audit_log(request):
     form, events = _audit_events(request)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = selectors.audit_object_labels(
+        organization=request.organization, events=list(page.object_list)
+    )
+    for event in page.object_list:
+        event.object_label = labels.get((event.object_type, event.object_id), "")
     return render(request, "core/audit_log.html", {"form": form, "page": page})
 
 
