@@ -33,6 +33,27 @@ DEFAULT_INTERSECTIONS = (
 )
 OVERALL_DIMENSION = "all"
 OVERALL_GROUP = "All patients"
+# What people read for each dimension code: the one table of dimension labels.
+DIMENSION_LABELS = {
+    "race": "Race",
+    "ethnicity": "Ethnicity",
+    "race_ethnicity": "Race and ethnicity",
+    "language": "Language",
+    "sex": "Sex",
+    "age_band": "Age band",
+    "payer": "Payer",
+    "site": "Site",
+    OVERALL_DIMENSION: "All patients",
+}
+
+
+def dimension_label(code: str) -> str:
+    """A dimension or intersection code as people read it: "race_ethnicity x language" ->
+    "Race and ethnicity x Language"; an unknown code is tidied, never shown raw."""
+    parts = code.split(INTERSECTION_SEPARATOR)
+    return INTERSECTION_SEPARATOR.join(
+        DIMENSION_LABELS.get(part, part.replace("_", " ").capitalize()) for part in parts
+    )
 
 
 class Measure(models.Model):

@@ -30,7 +30,7 @@ from equity_portal.core.jobs import job_claim, job_create, job_finish, job_progr
 from equity_portal.core.models import Job, Organization, User
 from equity_portal.core.pseudonymize import organization_key
 
-from . import engine, mapping, selectors, storage
+from . import engine, mapping, selectors, storage, timings
 from .defaults import default_value_maps, normalize_key
 from .models import (
     DEFAULT_INTERSECTIONS,
@@ -835,13 +835,14 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
     if not extract.mapping_config:
         raise engine.IngestError("Map the extract's columns before processing it.")
     progress("reading", rows_done=0, percent=1)
-    csv_path, delimiter = prepare_for_duckdb(
-        path=storage.absolute(extract.raw_path),
-        file_format=extract.file_format,
-        encoding=extract.encoding,
-        delimiter=extract.delimiter,
-        work_dir=work,
-    )
+    with timings.phase("job: encoding check / transcoding"):
+        csv_path, delimiter = prepare_for_duckdb(
+            path=storage.absolute(extract.raw_path),
+            file_format=extract.file_format,
+            encoding=extract.encoding,
+            delimiter=extract.delimiter,
+            work_dir=work,
+        )
     spec = engine.IngestSpec(
         csv_path=csv_path,
         delimiter=delimiter,
@@ -907,19 +908,21 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             return
         progress("aggregating", rows_done=result.rows_read, percent=65)
         parquet_relative = f"{storage.extract_dir(extract)}/normalized.parquet"
-        derived = engine.write_parquet(con, storage.absolute(parquet_relative))
+        with timings.phase("job: write parquet"):
+            derived = engine.write_parquet(con, storage.absolute(parquet_relative))
         progress("aggregating", rows_done=result.rows_read, percent=75)
         hub = hub_settings_get(organization=organization)
-        strata = engine.stratify(
-            con,
-            source=engine.parquet_source(storage.absolute(parquet_relative)),
-            value_maps=value_maps_for(organization=organization),
-            intersections=hub.intersections,
-        )
+        with timings.phase("job: stratify (grouping sets)"):
+            strata = engine.stratify(
+                con,
+                source=engine.parquet_source(storage.absolute(parquet_relative)),
+                value_maps=value_maps_for(organization=organization),
+                intersections=hub.intersections,
+            )
     finally:
         con.close()
     progress("saving", rows_done=result.rows_read, percent=85)
-    with transaction.atomic():
+    with timings.phase("job: store counts, provenance, audit"), transaction.atomic():
         _ensure_social_need_measures(organization, derived)
         counts = _store_counts(extract, strata)
         _store_provenance(extract, hub, restratified=False)

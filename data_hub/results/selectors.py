@@ -21,11 +21,13 @@ from data_hub.models import (
     INTERSECTION_SEPARATOR,
     OVERALL_DIMENSION,
     Extract,
-    ExtractProvenance,
     Measure,
     StratifiedCount,
 )
+from data_hub.provenance import Provenance, effective_k
 from equity_portal.core.models import Organization
+
+__all__ = ["Provenance"]
 
 # A table is one measure x period (start and granularity) x dimension.
 TABLE_KEYS = ("measure_id", "period_start", "granularity", "dimension")
@@ -57,53 +59,9 @@ RULE_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Provenance:
-    """Where a number comes from (issue 6 §6): printed on every page, chart and export."""
-
-    extract_id: int
-    extract_name: str
-    mapping: str
-    value_map_version: int | None
-    method_version: str
-    computed_at: object = None
-
-    @classmethod
-    def of(cls, extract: Extract) -> Provenance:
-        try:
-            prov: ExtractProvenance | None = extract.provenance
-        except ExtractProvenance.DoesNotExist:
-            prov = None
-        return cls(
-            extract_id=extract.pk,
-            extract_name=extract.original_name,
-            mapping=(prov.mapping_name or "remembered mapping") if prov else "",
-            value_map_version=prov.value_map_version if prov else None,
-            # The counts are re-derived on every read with the engine that is running now.
-            method_version=equity_stats.METHOD_VERSION,
-            computed_at=prov.computed_at if prov else None,
-        )
-
-    def as_rows(self) -> list[tuple[str, str]]:
-        return [
-            ("extract_id", str(self.extract_id)),
-            ("extract_name", self.extract_name),
-            ("mapping", self.mapping),
-            (
-                "value_map_version",
-                "" if self.value_map_version is None else str(self.value_map_version),
-            ),
-            ("method_version", self.method_version),
-            ("counts_computed_at", self.computed_at.isoformat() if self.computed_at else ""),
-        ]
-
-    def as_text(self) -> str:
-        return "; ".join(f"{k}={v}" for k, v in self.as_rows())
-
-
 def export_k(organization: Organization) -> int:
     """The organization's threshold, never below the floor (exports included)."""
-    return max(int(organization.suppression_k or equity_stats.MIN_K), equity_stats.MIN_K)
+    return effective_k(organization)
 
 
 # --------------------------------------------------------------------------- extracts

@@ -371,6 +371,28 @@ def download(
     return attachment(content, filename=f"{stem}.{file_format}", content_type=content_type)
 
 
+def file_download(
+    request,
+    *,
+    what: str,
+    content: bytes,
+    filename: str,
+    content_type: str = XLSX_CONTENT_TYPE,
+    obj=None,
+    details: Mapping | None = None,
+) -> HttpResponse:
+    """A workbook (or other file) an app laid out itself with defused cells (`safe_csv_cell`),
+    as an attachment recorded like every other export."""
+    audit_record(
+        organization=request.organization,
+        actor=request.user,
+        action=f"{what}.export",
+        obj=obj,
+        details=dict(details or {}),
+    )
+    return attachment(content, filename=filename, content_type=content_type)
+
+
 def json_download(
     request, *, what: str, payload, filename: str, obj=None, details: Mapping | None = None
 ) -> HttpResponse:

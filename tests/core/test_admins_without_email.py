@@ -77,7 +77,7 @@ def test_non_admins_cannot_see_the_question(org, member_client, make_member):
 @pytest.mark.parametrize("role", [r.value for r in Role])
 def test_navbar_shows_the_role_in_the_current_organization(org, member_client, role):
     client = member_client(org, role)
-    html = client.get(reverse("core:org_home", kwargs={"org_slug": org.slug})).content.decode()
+    html = client.get(reverse("overview:index", kwargs={"org_slug": org.slug})).content.decode()
     label = Role(role).label
     assert f'id="navbar-role"><span class="visually-hidden">role in {org.name}: </span>{label}' in (
         html
