@@ -46,9 +46,11 @@ The audit (``audit``)
 ---------------------
 Given exactly what is published (shown cells as constants, hidden cells as unknown integers
 with 0 <= x <= n) and the relations, the attacker's tightest integer bounds on every hidden
-cell's x, n and n - x. A hidden cell is disclosed when a value is pinned exactly, when its
-range lies inside 1..k-1, or when x or n - x can only be 0 (rate pinned to 0% or 100%); a
-relation is disclosed when its hidden remainder breaks the rule above. It works per connected
+cell's x, n and n - x. A hidden cell is disclosed when its events x or non-events n - x are
+pinned exactly, when the range of x, n - x or n lies inside 1..k-1, or when x or n - x can
+only be 0 (rate pinned to 0% or 100%); a denominator or patient count of k or more may be
+known (it could have been published). A relation is disclosed when its hidden remainder
+breaks the rule above. It works per connected
 component of hidden cells (components without hidden cells are skipped, identical components
 are solved once), answers single-relation components in closed form, and otherwise solves
 linear programs with HiGHS (``scipy.optimize.linprog``), accepting an integral optimum as the
