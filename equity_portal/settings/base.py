@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "data_hub.community",
     "data_hub.quality",
     "vision",
+    "improvement",
+    "overview",
 ]
 
 MIDDLEWARE = [
