@@ -73,7 +73,7 @@ def _action_url(request, target: str) -> str | None:
         try:
             return _url(request, name)
         except NoReverseMatch:
-            return _url(request, "core:org_home") + f"#step-{key}"
+            return _url(request, "overview:index") + f"#step-{key}"
     return None
 
 

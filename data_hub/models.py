@@ -33,6 +33,27 @@ DEFAULT_INTERSECTIONS = (
 )
 OVERALL_DIMENSION = "all"
 OVERALL_GROUP = "All patients"
+# What people read for each dimension code: the one table of dimension labels.
+DIMENSION_LABELS = {
+    "race": "Race",
+    "ethnicity": "Ethnicity",
+    "race_ethnicity": "Race and ethnicity",
+    "language": "Language",
+    "sex": "Sex",
+    "age_band": "Age band",
+    "payer": "Payer",
+    "site": "Site",
+    OVERALL_DIMENSION: "All patients",
+}
+
+
+def dimension_label(code: str) -> str:
+    """A dimension or intersection code as people read it: "race_ethnicity x language" ->
+    "Race and ethnicity x Language"; an unknown code is tidied, never shown raw."""
+    parts = code.split(INTERSECTION_SEPARATOR)
+    return INTERSECTION_SEPARATOR.join(
+        DIMENSION_LABELS.get(part, part.replace("_", " ").capitalize()) for part in parts
+    )
 
 
 class Measure(models.Model):
@@ -256,6 +277,9 @@ class ExtractProvenance(models.Model):
     engine = models.CharField(max_length=40)
     restratified_count = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
+    # Issue 10: what the disclosure audit did for this extract's publication (cells,
+    # cells audited, cells protected, primary, secondary, programs solved, seconds).
+    disclosure = models.JSONField(default=dict, blank=True)
 
     objects = OrgScopedManager()
 

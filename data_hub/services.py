@@ -257,11 +257,26 @@ def measure_save(
     return measure, created
 
 
+def _choice(choices: type, value: str) -> str | None:
+    """The code of a choice given its code or its label, in any letter case and spacing
+    ("Preventive screening", "preventive_screening", "Higher is better")."""
+    wanted = normalize_key(value).replace("_", " ")
+    for code, label in choices.choices:
+        if wanted in (normalize_key(code).replace("_", " "), normalize_key(label)):
+            return code
+    return None
+
+
+def _choice_names(choices: type) -> str:
+    return ", ".join(f"{label} ({code})" for code, label in choices.choices)
+
+
 def measures_import_csv(
     *, organization: Organization, text: str, actor: User | None
 ) -> tuple[int, int]:
-    """Columns code,name,direction,category (plus optional description, steward). All rows are
-    checked before any is saved. Returns (created, updated)."""
+    """Columns code,name,direction,category (plus optional description, steward); direction
+    and category by code or label, any letter case. All rows are checked before any is saved.
+    Returns (created, updated)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     required = {"code", "name", "direction", "category"}
     if not reader.fieldnames or not required <= {f.strip().lower() for f in reader.fieldnames}:
@@ -269,17 +284,21 @@ def measures_import_csv(
     rows = []
     for number, raw in enumerate(reader, start=2):
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        if row["direction"] not in Measure.Direction.values:
+        direction = _choice(Measure.Direction, row["direction"])
+        if direction is None:
             raise ValidationError(
-                f"Row {number}: direction must be higher_is_better or lower_is_better."
+                f"Row {number}: direction “{row['direction']}” is not one of: "
+                f"{_choice_names(Measure.Direction)}."
             )
-        if row["category"] not in Measure.Category.values:
+        category = _choice(Measure.Category, row["category"])
+        if category is None:
             raise ValidationError(
-                f"Row {number}: category must be one of {', '.join(Measure.Category.values)}."
+                f"Row {number}: category “{row['category']}” is not one of: "
+                f"{_choice_names(Measure.Category)}."
             )
         if not row["code"] or not row["name"]:
             raise ValidationError(f"Row {number}: code and name are required.")
-        rows.append(row)
+        rows.append({**row, "direction": direction, "category": category})
     created = updated = 0
     with transaction.atomic():
         for row in rows:

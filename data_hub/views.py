@@ -1,17 +1,18 @@
-import json
+import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from equity_portal.core import exports
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
-from . import mapping, selectors, services, storage
+from . import disclosure, mapping, selectors, services, storage
 from .forms import (
     IntersectionsForm,
     MappingForm,
@@ -22,6 +23,7 @@ from .forms import (
     ValueMapEntryForm,
 )
 from .models import ColumnMapping, Extract, Measure, ValueMapEntry
+from .provenance import effective_k
 
 PAGE_SIZE = 25
 
@@ -42,7 +44,20 @@ def _to_extract(request, extract: Extract):
 def index(request):
     extracts = selectors.extract_list(organization=request.organization)
     page = Paginator(extracts, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "data_hub/index.html", {"page": page})
+    exact, k = _exact_counts(request)
+    rows = [
+        (extract, disclosure.operational_counts(extract=extract, exact=exact, k=k))
+        for extract in page.object_list
+    ]
+    return render(request, "data_hub/index.html", {"page": page, "rows": rows})
+
+
+def _exact_counts(request) -> tuple[bool, int]:
+    """Exact row counts for roles that manage data (they hold the file); everyone else
+    sees counts below k as "fewer than k" (issue 10)."""
+    membership = request.membership
+    exact = membership is not None and membership.can(Capability.MANAGE_DATA)
+    return exact, effective_k(request.organization)
 
 
 @org_view(Capability.MANAGE_DATA)
@@ -131,6 +146,8 @@ def extract_detail(request, pk: int):
     if extract.status == Extract.Status.WAITING and extract.undefined_measure_codes:
         undefined_form = UndefinedMeasureForm(codes=extract.undefined_measure_codes)
     provenance = getattr(extract, "provenance", None) if extract.processed_at else None
+    exact, k = _exact_counts(request)
+    counts = disclosure.operational_counts(extract=extract, exact=exact, k=k)
     return render(
         request,
         "data_hub/extract_detail.html",
@@ -139,28 +156,34 @@ def extract_detail(request, pk: int):
             "job": extract.job,
             "undefined_form": undefined_form,
             "provenance": provenance,
-            "unmapped": {
-                family: sorted(values.items(), key=lambda kv: -kv[1])
-                for family, values in (extract.unmapped_values or {}).items()
-            },
+            "counts": counts,
+            "unmapped": counts.unmapped,
+            "k": k,
         },
     )
 
 
 @org_view(Capability.MANAGE_DATA)
 def extract_rejects_csv(request, pk: int):
+    """Every rejected row, re-written through the core's formula-safe, audited CSV writer
+    (the stored file holds values exactly as uploaded)."""
     extract = _extract(request, pk)
     if not extract.rejects_path:
         raise Http404("No report.")
     path = storage.absolute(extract.rejects_path)
     if not path.exists():
         raise Http404("No report.")
-    return FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
-        as_attachment=True,
-        filename=f"extract-{extract.pk}-rejected-rows.csv",
-        content_type="text/csv",
-    )
+    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        return exports.download(
+            request,
+            what="extract_rejects",
+            columns=header,
+            rows=reader,
+            filename=f"extract-{extract.pk}-rejected-rows.csv",
+            obj=extract,
+        )
 
 
 def _extract_action(request, pk: int, action, success: str):
@@ -338,8 +361,10 @@ def mappings(request):
 @org_view(Capability.MANAGE_DATA)
 def mapping_export(request, pk: int):
     column_mapping = get_for_org(ColumnMapping, pk=pk)
-    payload = services.column_mapping_export(column_mapping=column_mapping)
-    response = HttpResponse(json.dumps(payload, indent=2), content_type="application/json")
-    filename = f"mapping-{column_mapping.pk}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.json_download(
+        request,
+        what="column_mapping",
+        payload=services.column_mapping_export(column_mapping=column_mapping),
+        filename=f"mapping-{column_mapping.pk}.json",
+        obj=column_mapping,
+    )

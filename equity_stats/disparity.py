@@ -46,6 +46,7 @@ from .suppression import (
     counts,
     first_per_table,
     name_ranks,
+    primary_suppression,
     suppress,
     table_codes,
 )
@@ -99,6 +100,7 @@ def stratify(
     group_col: str = "group",
     numerator_col: str = "numerator",
     denominator_col: str = "denominator",
+    suppressed=None,
 ) -> pd.DataFrame:
     """Rates, suppression and disparities for one row per group per table.
 
@@ -122,6 +124,9 @@ def stratify(
     and significance. Pairwise columns are NA for Unknown/Declined rows and for tables
     without a reference. Suppressed rows keep their keys, group name and
     ``suppressed=True``; their numerator, denominator and every derived number are NA.
+    ``suppressed`` (optional boolean array, one per row): decisions already taken for the
+    whole publication (``disclosure.protect_publication``); they are used instead of this
+    table-by-table rule, and must include the table-level primary cells.
     Raises ValueError when k < 11, on an unknown direction or reference rule, on
     implausible counts, or on a repeated group within a table.
     """
@@ -139,7 +144,14 @@ def stratify(
     groups = df[group_col]
     ranks = name_ranks(groups)
 
-    suppressed = suppress(x, n, codes, n_tables, ranks, k)
+    if suppressed is None:
+        suppressed = suppress(x, n, codes, n_tables, ranks, k)
+    else:
+        suppressed = np.asarray(suppressed, dtype=bool).copy()
+        if suppressed.shape != x.shape:
+            raise ValueError("suppressed must have one value per row")
+        if np.any(primary_suppression(x, n, k) & ~suppressed):
+            raise ValueError("suppressed leaves a cell below k shown")
     compared = ~groups.isin(NOT_COMPARED).to_numpy()
     eligible = compared & ~suppressed
     shown = ~suppressed

@@ -4,9 +4,8 @@ from . import views
 
 app_name = "core"
 
-# Mounted under /o/<org_slug>/ by the root URLconf.
+# Mounted under /o/<org_slug>/ by the root URLconf (the overview app owns /o/<org_slug>/ itself).
 urlpatterns = [
-    path("", views.org_home, name="org_home"),
     path("admin/", views.members, name="members"),
     path("admin/invite/", views.invite, name="invite"),
     path("admin/members/<int:pk>/role/", views.change_role, name="change_role"),

@@ -36,13 +36,8 @@ def start(request):
     """After login: straight to the only organization, or a picker for several."""
     memberships = list(selectors.memberships_for_user(user=request.user))
     if len(memberships) == 1:
-        return redirect("core:org_home", org_slug=memberships[0].organization.slug)
+        return redirect("overview:index", org_slug=memberships[0].organization.slug)
     return render(request, "core/organization_picker.html", {"memberships": memberships})
-
-
-@org_view(Capability.VIEW)
-def org_home(request):
-    return render(request, "core/org_home.html")
 
 
 def _admin_page_context(request, **extra) -> dict:
@@ -247,5 +242,5 @@ def invitation_accept(request, token: str):
                     backend="django.contrib.auth.backends.ModelBackend",
                 )
             messages.success(request, f"Welcome to {invitation.organization.name}.")
-            return redirect("core:org_home", org_slug=invitation.organization.slug)
+            return redirect("overview:index", org_slug=invitation.organization.slug)
     return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": form})

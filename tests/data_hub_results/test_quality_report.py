@@ -214,6 +214,9 @@ def test_trend_csv_download(org, analyst):
     quality_compute(extract_id=extract.pk)
     response = analyst.get(url(org, "quality:trend_csv"))
     assert response.status_code == 200
-    assert response.content.decode().splitlines()[0] == (
-        "period_label,dimension,percent_known,suppressed"
-    )
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "period_label,dimension,proportion_known,suppressed"
+    # Proportions (0..1) like every other export, not percents (issue 16).
+    known = [float(line.split(",")[2]) for line in lines[1:] if line.split(",")[2]]
+    assert known and all(0.0 <= value <= 1.0 for value in known)
+    assert any(0.0 < value < 1.0 for value in known)
