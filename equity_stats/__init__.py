@@ -53,6 +53,8 @@ z = 1.959963984540054 (95%). Group j: denominator n_j, numerator x_j, rate p_j =
 """
 
 import importlib
+import sys
+import types
 
 from .constants import (
     DECLINED,
@@ -128,6 +130,18 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value) -> None:
+        # The import system binds a loaded submodule on its package: a function named like
+        # its module (`progress`) keeps the name, as it did when everything loaded eagerly.
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [
