@@ -52,6 +52,10 @@ z = 1.959963984540054 (95%). Group j: denominator n_j, numerator x_j, rate p_j =
     goals not sustained: progress.py.
 """
 
+import importlib
+import sys
+import types
+
 from .constants import (
     DECLINED,
     DEFAULT_K,
@@ -71,31 +75,74 @@ from .constants import (
     UNKNOWN,
     Z,
 )
-from .disclosure import (
-    AuditReport,
-    Cell,
-    Decisions,
-    Publication,
-    Relation,
-    audit,
-    build_publication,
-    protect_publication,
-)
-from .disparity import STRATIFY_COLUMNS, SUMMARY_COLUMNS, stratify, summary_measures
-from .progress import GapChange, Progress, assurance, gap_change, progress, variation
-from .quality import category_distribution, data_quality
-from .rates import katz_ratio, newcombe_difference, wilson_interval
-from .spc import (
-    PChart,
-    PhasedChart,
-    RunChart,
-    crossings_limit,
-    longest_run_limit,
-    p_chart,
-    phased_chart,
-    run_chart,
-)
-from .suppression import flag_implausible, primary_suppression, suppression_mask
+
+# Everything but the constants loads on first use (PEP 562): importing the package for its
+# constants (models, the ingest command and worker) must not pull numpy, pandas and scipy
+# (issue 17). `equity_stats.name` and `from equity_stats import name` work as before.
+_LAZY = {
+    "AuditReport": "disclosure",
+    "Cell": "disclosure",
+    "Decisions": "disclosure",
+    "Publication": "disclosure",
+    "Relation": "disclosure",
+    "audit": "disclosure",
+    "build_publication": "disclosure",
+    "protect_publication": "disclosure",
+    "STRATIFY_COLUMNS": "disparity",
+    "SUMMARY_COLUMNS": "disparity",
+    "stratify": "disparity",
+    "summary_measures": "disparity",
+    "GapChange": "progress",
+    "Progress": "progress",
+    "assurance": "progress",
+    "gap_change": "progress",
+    "progress": "progress",
+    "variation": "progress",
+    "category_distribution": "quality",
+    "data_quality": "quality",
+    "katz_ratio": "rates",
+    "newcombe_difference": "rates",
+    "wilson_interval": "rates",
+    "PChart": "spc",
+    "PhasedChart": "spc",
+    "RunChart": "spc",
+    "crossings_limit": "spc",
+    "longest_run_limit": "spc",
+    "p_chart": "spc",
+    "phased_chart": "spc",
+    "run_chart": "spc",
+    "flag_implausible": "suppression",
+    "primary_suppression": "suppression",
+    "suppression_mask": "suppression",
+}
+_SUBMODULES = {"disclosure", "disparity", "progress", "quality", "rates", "spc", "suppression"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name: str, value) -> None:
+        # The import system binds a loaded submodule on its package: a function named like
+        # its module (`progress`) keeps the name, as it did when everything loaded eagerly.
+        if isinstance(value, types.ModuleType) and _LAZY.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "AuditReport",
