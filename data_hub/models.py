@@ -286,6 +286,9 @@ class ExtractProvenance(models.Model):
     engine = models.CharField(max_length=40)
     restratified_count = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
+    # Issue 10: what the disclosure audit did for this extract's publication (cells,
+    # cells audited, cells protected, primary, secondary, programs solved, seconds).
+    disclosure = models.JSONField(default=dict, blank=True)
 
     objects = OrgScopedManager()
 

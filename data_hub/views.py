@@ -12,7 +12,7 @@ from equity_portal.core import exports
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
-from . import format_guide, mapping, selectors, services, storage
+from . import disclosure, format_guide, mapping, selectors, services, storage
 from .forms import (
     IntersectionsForm,
     MappingForm,
@@ -24,6 +24,7 @@ from .forms import (
     ValueMapImportForm,
 )
 from .models import ColumnMapping, Extract, Measure, ValueMapEntry
+from .provenance import effective_k
 
 PAGE_SIZE = 25
 
@@ -44,7 +45,20 @@ def _to_extract(request, extract: Extract):
 def index(request):
     extracts = selectors.extract_list(organization=request.organization)
     page = Paginator(extracts, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "data_hub/index.html", {"page": page})
+    exact, k = _exact_counts(request)
+    rows = [
+        (extract, disclosure.operational_counts(extract=extract, exact=exact, k=k))
+        for extract in page.object_list
+    ]
+    return render(request, "data_hub/index.html", {"page": page, "rows": rows})
+
+
+def _exact_counts(request) -> tuple[bool, int]:
+    """Exact row counts for roles that manage data (they hold the file); everyone else
+    sees counts below k as "fewer than k" (issue 10)."""
+    membership = request.membership
+    exact = membership is not None and membership.can(Capability.MANAGE_DATA)
+    return exact, effective_k(request.organization)
 
 
 @org_view(Capability.MANAGE_DATA)
@@ -172,11 +186,12 @@ def extract_detail(request, pk: int):
     if extract.status == Extract.Status.WAITING and extract.undefined_measure_codes:
         undefined_form = UndefinedMeasureForm(codes=extract.undefined_measure_codes)
     provenance = getattr(extract, "provenance", None) if extract.processed_at else None
-    unmapped = extract.unmapped_values or {}
+    exact, k = _exact_counts(request)
+    counts = disclosure.operational_counts(extract=extract, exact=exact, k=k)
     suggestions, categories = {}, {}
-    if unmapped and request.membership.can(Capability.MANAGE_DATA):
+    if counts.unmapped and exact:
         suggestions = selectors.value_map_suggestions(
-            organization=request.organization, unmapped=unmapped
+            organization=request.organization, unmapped=extract.unmapped_values or {}
         )
         categories = selectors.value_map_categories(organization=request.organization)
     families = dict(ValueMapEntry.Family.choices)
@@ -188,8 +203,11 @@ def extract_detail(request, pk: int):
             "job": extract.job,
             "undefined_form": undefined_form,
             "provenance": provenance,
+            "counts": counts,
+            "k": k,
             "not_validated": extract.status
             in (Extract.Status.UPLOADED, Extract.Status.QUEUED, Extract.Status.PROCESSING),
+            # Counts as the viewer may see them (exact only for roles that manage data).
             "unmapped": [
                 {
                     "family": family,
@@ -201,10 +219,10 @@ def extract_detail(request, pk: int):
                             "count": count,
                             "suggestion": suggestions.get(family, {}).get(value),
                         }
-                        for value, count in sorted(values.items(), key=lambda kv: -kv[1])
+                        for value, count in values
                     ],
                 }
-                for family, values in unmapped.items()
+                for family, values in counts.unmapped.items()
             ],
         },
     )

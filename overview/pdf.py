@@ -26,6 +26,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from equity_portal.core.evidence import STATUS_LABELS
 from equity_portal.core.palette import REFERENCE, TARGET, group_colours
 
 from .report import PriorityChart, ReportContent
@@ -46,7 +47,6 @@ TABLE_STYLE = TableStyle(
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
 )
-STATUS_COLOURS = {"met": "#117733", "partly": "#8a6d00", "none": "#B00020"}
 
 Progress = Callable[[str, int], None]
 
@@ -55,6 +55,10 @@ def _p(text, style=BODY) -> Paragraph:
     # Paragraph markup is XML: escape what came from people.
     text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return Paragraph(text, style)
+
+
+def _rate_cell(value: float | None) -> str:
+    return "suppressed" if value is None else f"{100 * value:.1f}%"
 
 
 def _table(rows: list[list], widths: list[float]) -> Table:
@@ -239,6 +243,12 @@ def board_report_pdf(content: ReportContent, progress: Progress | None = None) -
             _table(rows[1:], [55 * mm, width - 55 * mm]),
         ]
         story.append(KeepTogether(block))
+        # The chart's numbers as a table (what a screen reader or a careful reader needs).
+        period_rows = [["Period", chart.group, f"{chart.reference_group} (reference)"]] + [
+            [p.period_label, _rate_cell(p.focus), _rate_cell(p.reference)] for p in chart.points
+        ]
+        story.append(Spacer(1, 2 * mm))
+        story.append(_table(period_rows, [30 * mm, (width - 30 * mm) / 2, (width - 30 * mm) / 2]))
         progress("Priority inequities", 30 + int(40 * (i + 1) / total))
     progress("Charters, campaigns and data quality", 75)
     story.append(_p("Charters and campaigns", H2))
@@ -299,7 +309,7 @@ def evidence_pack_pdf(organization, pack) -> bytes:
         rows = [["Record kind", "Status", "What the portal holds"]]
         for kind in entry.kinds:
             found = "; ".join(item.label for item in kind.items[:5])
-            rows.append([kind.label, kind.status.capitalize(), f"{kind.summary} {found}".strip()])
+            rows.append([kind.label, STATUS_LABELS[kind.status], f"{kind.summary} {found}".strip()])
         story.append(_table(rows, [45 * mm, 20 * mm, width - 65 * mm]))
     doc.build(story, onFirstPage=_footer(title), onLaterPages=_footer(title))
     return buffer.getvalue()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from data_hub import api
 from equity_portal.core.models import Organization
 
-from . import selectors
+from . import selectors, steps45
 
 
 @dataclass(frozen=True)
@@ -99,9 +99,119 @@ def _steps(content: selectors.Overview) -> list[tuple[str, str]]:
         )
         data_text += "."
     steps = [("1 Commit", commit_text), ("2 Learn", learn_text), ("3 Data", data_text)]
-    for key, title in (("vision", "4 Vision"), ("improve", "5 Improve")):
-        steps.append((title, content.extra.get(f"{key}_text", "Not started yet.")))
+    vision = content.vision
+    vision_text = "The vision is approved. " if vision.approved else "No approved vision yet. "
+    vision_text += f"{vision.adopted:,} priority inequities adopted. "
+    vision_text += (
+        "Charters: "
+        + ", ".join(f"{n:,} {label.lower()}" for _s, label, n in vision.charters_by_status)
+        + "."
+        if vision.charters_by_status
+        else "No charter yet."
+    )
+    improve = content.improve
+    improve_text = (
+        f"{improve.open_campaigns:,} open campaigns; {improve.cycles_this_quarter:,} PDSA cycles "
+        f"started this quarter ({improve.quarter_label})."
+    )
+    steps += [("4 Vision", vision_text), ("5 Improve", improve_text)]
     return steps
+
+
+def _rate(value) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+def _pp(value) -> str:
+    return "—" if value is None else f"{100 * value:+.1f} pp"
+
+
+def aim_text(value: float, aim: str) -> str:
+    if aim == "ratio":
+        return f"ratio at most {value:.2f}"
+    if aim == "difference":
+        return f"gap at most {100 * value:.1f} pp"
+    return f"rate {100 * value:.1f}%"
+
+
+def priority_chart(organization: Organization, row: steps45.PriorityGoal) -> PriorityChart:
+    """A priority goal as the report shows it: the numbers are the data hub's series as the
+    goal's page publishes them (suppressed parts stay None), the verdict Improve's."""
+    goal, analysis = row.goal, row.analysis
+    points = tuple(
+        ChartPoint(
+            period_label=p.period_label,
+            focus=None if p.suppressed else p.rate,
+            reference=None if p.reference_suppressed else p.reference_rate,
+        )
+        for p in analysis.points
+    )
+    latest = analysis.latest
+    if latest is None:
+        latest_text = gap_text = "No period can be shown yet."
+    elif latest.suppressed:
+        latest_text, gap_text = f"{latest.period_label}: suppressed (small numbers)", "—"
+    else:
+        latest_text = (
+            f"{latest.period_label}: {goal.group} {_rate(latest.rate)} "
+            f"(95% CI {_rate(latest.rate_lower)} to {_rate(latest.rate_upper)}); "
+            f"{goal.reference_group} "
+            + ("suppressed" if latest.reference_suppressed else f"{_rate(latest.reference_rate)}")
+        )
+        gap_text = (
+            "—"
+            if latest.difference is None
+            else f"{_pp(latest.difference)} (95% CI {_pp(latest.difference_lower)} to "
+            f"{_pp(latest.difference_upper)}); positive means worse than the reference"
+        )
+    change = analysis.gap_change
+    if change is None:
+        change_text, verdict = "Not known yet.", "Not known yet"
+    else:
+        change_text = (
+            f"{_pp(change.baseline)} at baseline to {_pp(change.latest)}: a change of "
+            f"{_pp(change.change)} (95% CI {_pp(change.lower)} to {_pp(change.upper)})"
+        )
+        verdict = change.verdict.capitalize()
+    provenance = latest.provenance.as_text() if latest is not None and latest.provenance else ""
+    return PriorityChart(
+        title=goal.title,
+        measure_name=goal.measure_name or goal.measure,
+        dimension_label=goal.dimension_label or goal.dimension,
+        group=goal.group,
+        reference_group=goal.reference_group,
+        points=points,
+        target_text=f"{aim_text(goal.target_value, goal.aim)} by {goal.target_date:%-d %B %Y}",
+        target_rate=goal.target_value if goal.aim == "rate" else None,
+        latest_text=latest_text,
+        gap_text=gap_text,
+        change_text=change_text,
+        verdict=verdict,
+        provenance=provenance,
+        url=row.url,
+    )
+
+
+def _plans(organization: Organization, rows: list[steps45.PriorityGoal]) -> list:
+    plans = []
+    by_charter: dict[int, list[steps45.PriorityGoal]] = {}
+    for row in rows:
+        by_charter.setdefault(row.goal.charter_id, []).append(row)
+    for charter in steps45.charter_list(organization):
+        goals = by_charter.get(charter.pk, [])
+        on_track = sum(1 for r in goals if r.analysis.progress and r.analysis.progress.on_track)
+        text = charter.get_status_display()
+        if goals:
+            text += f"; {on_track} of {len(goals)} goals on track"
+        plans.append(("Charter", charter.title, text))
+    for campaign, summary in steps45.campaign_progress(organization):
+        text = campaign.get_status_display()
+        if summary["goals"]:
+            text += f"; {summary['on_track']} of {summary['goals']} goals on track"
+            if summary["mean_percent"] is not None:
+                text += f", {summary['mean_percent']:.0f}% of the way on average"
+        plans.append(("Campaign", campaign.name, text))
+    return plans
 
 
 def _quality(content: selectors.Overview) -> list[tuple[str, str]]:
@@ -174,5 +284,7 @@ def report_content(
         methods=_methods(organization),
         evidence=selectors.evidence_pack(organization),
     )
+    content.priorities = [priority_chart(organization, row) for row in summary.priorities]
+    content.plans = _plans(organization, summary.priorities)
     content.steps = _steps(summary)
     return content

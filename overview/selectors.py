@@ -5,7 +5,7 @@ The overview imports the steps; no step imports it (import-linter)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
@@ -18,6 +18,7 @@ from equity_portal.core.models import Membership, Organization
 from equity_portal.core.roles import Capability
 from learning import selectors as learn_selectors
 
+from . import steps45
 from .models import EvidenceRequirement
 
 ATTENTION_LIMIT = 10
@@ -221,9 +222,11 @@ class Overview:
     commit: CommitSummary
     learn: LearnSummary
     data: DataSummary
+    vision: steps45.VisionSummary
+    improve: steps45.ImproveSummary
+    priorities: list[steps45.PriorityGoal]
     attention: list[AttentionItem]
     first_steps: list[FirstStep]
-    extra: dict = field(default_factory=dict)
 
     @property
     def getting_started(self) -> bool:
@@ -235,11 +238,21 @@ def overview(organization: Organization, membership: Membership | None) -> Overv
     commit = commit_summary(organization)
     learn = learn_summary(organization)
     data = data_summary(organization)
+    priorities = steps45.priority_goals(organization)
+    attention = []
+    if membership is not None:
+        attention = [
+            AttentionItem(a.kind, a.text, a.url, a.detail, a.severity)
+            for a in steps45.attention(organization, membership, priorities)
+        ] + attention_for(organization, membership)
     return Overview(
         commit=commit,
         learn=learn,
         data=data,
-        attention=attention_for(organization, membership) if membership else [],
+        vision=steps45.vision_summary(organization),
+        improve=steps45.improve_summary(organization),
+        priorities=priorities,
+        attention=attention,
         first_steps=first_steps(organization, commit=commit, learn=learn, data=data),
     )
 

@@ -11,6 +11,7 @@ import json
 import plotly.graph_objects as go
 
 from data_hub.models import INTERSECTION_SEPARATOR
+from equity_portal.core.palette import group_colours
 
 from .exports import results_rows
 
@@ -101,7 +102,8 @@ def trend_figure(rows: list[dict]) -> dict | None:
         return None
     figure = go.Figure()
     groups = list(dict.fromkeys(r["group"] for r in rows))
-    for i, group in enumerate(groups):
+    colours = group_colours(groups)  # the same colour per group on every chart
+    for group in groups:
         by_label = {r["period_label"]: r["rate"] for r in rows if r["group"] == group}
         figure.add_trace(
             go.Scatter(
@@ -109,7 +111,7 @@ def trend_figure(rows: list[dict]) -> dict | None:
                 y=[by_label.get(label) for label in labels],
                 mode="lines+markers",
                 name=group,
-                line={"color": COLOURS[i % len(COLOURS)]},
+                line={"color": colours[group]},
                 hovertemplate=f"{group}, %{{x}}: %{{y:.1%}}<extra></extra>",
             )
         )
@@ -130,7 +132,8 @@ def gap_figure(rows: list[dict]) -> dict | None:
         return None
     figure = go.Figure()
     groups = list(dict.fromkeys(r["group"] for r in rows))
-    for i, group in enumerate(groups):
+    colours = group_colours(groups)
+    for group in groups:
         by_label = {r["period_label"]: r["difference"] for r in rows if r["group"] == group}
         figure.add_trace(
             go.Scatter(
@@ -138,7 +141,7 @@ def gap_figure(rows: list[dict]) -> dict | None:
                 y=[by_label.get(label) for label in labels],
                 mode="lines+markers",
                 name=group,
-                line={"color": COLOURS[i % len(COLOURS)]},
+                line={"color": colours[group]},
                 hovertemplate=f"{group}, %{{x}}: %{{y:+.1%}}<extra></extra>",
             )
         )

@@ -1,7 +1,8 @@
 """One colour per patient group across every chart of the product (issue 14 §4).
 
-Colours come from Paul Tol's "muted" scheme, designed to stay distinguishable with the common
-colour-vision deficiencies; Unknown and Declined (shown, never compared) are greys. The
+Colours are from Paul Tol's "muted" and Okabe and Ito's colour-blind-safe schemes, the light
+ones (cyan, sand, yellow) replaced by darker hues so every line has 3:1 contrast on white (WCAG
+1.4.11); Unknown and Declined (shown, never compared) are greys. The
 standard categories (OMB SPD 15 and the portal's own) have fixed colours, so Black or African
 American is the same colour on every page, PDF and export; any other group takes the first
 colour no group of the same chart uses, so no two groups of one chart share a colour."""
@@ -9,17 +10,17 @@ colour no group of the same chart uses, so no two groups of one chart share a co
 from collections.abc import Iterable
 
 PALETTE = (
-    "#332288",  # indigo
-    "#117733",  # green
-    "#CC6677",  # rose
-    "#88CCEE",  # cyan
-    "#882255",  # wine
-    "#44AA99",  # teal
-    "#DDCC77",  # sand
-    "#AA4499",  # purple
-    "#999933",  # olive
+    "#332288",  # indigo (Tol)
+    "#117733",  # green (Tol)
+    "#D55E00",  # vermillion (Okabe-Ito)
+    "#0072B2",  # blue (Okabe-Ito)
+    "#882255",  # wine (Tol)
+    "#2C7F7A",  # dark teal
+    "#7A6F00",  # dark olive
+    "#AA4499",  # purple (Tol)
+    "#CC6677",  # rose (Tol)
 )
-GREYS = ("#777777", "#BBBBBB")
+GREYS = ("#595959", "#8C8C8C")
 
 FIXED = {
     "White": PALETTE[0],

@@ -63,7 +63,7 @@ def test_query_count_does_not_grow_with_data(member_client, org, django_assert_m
     client = member_client(org, Role.ANALYST)
     completed_assessment(org, client.user)
     populate(org, client.membership, n)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(45):
         response = client.get(_home(org))
     assert response.status_code == 200
 
