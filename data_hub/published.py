@@ -228,13 +228,16 @@ def _frames(
         .values_list("extract_id", *selectors.COUNT_FIELDS)
     )
     counts = pd.DataFrame.from_records(rows, columns=["extract_id", *selectors.COUNT_FIELDS])
-    extracts = Extract.objects.filter(pk__in=extract_ids).select_related("provenance")
+    extracts = list(Extract.objects.filter(pk__in=extract_ids).select_related("provenance"))
     provenance = {e.pk: Provenance.of(e) for e in extracts}
     parts = []
     k = effective_k(organization)
+    by_id = {e.pk: e for e in extracts}
     for extract_id, part in counts.groupby("extract_id", sort=True):
         frame = selectors.stratified(
             part.drop(columns="extract_id").reset_index(drop=True),
+            organization=organization,
+            extract=by_id[extract_id],
             measures={measure.pk: measure},
             k=k,
             rule=rule,

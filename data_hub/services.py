@@ -25,11 +25,12 @@ from duckdb import __version__ as duckdb_version
 
 import equity_stats
 from equity_portal.core.audit import audit_record
+from equity_portal.core.exports import restore_cell
 from equity_portal.core.jobs import job_claim, job_create, job_finish, job_progress, job_requeue
 from equity_portal.core.models import Job, Organization, User
 from equity_portal.core.pseudonymize import organization_key
 
-from . import engine, mapping, storage, timings
+from . import engine, mapping, selectors, storage, timings
 from .defaults import default_value_maps, normalize_key
 from .models import (
     DEFAULT_INTERSECTIONS,
@@ -156,6 +157,114 @@ def value_map_entry_delete(*, entry: ValueMapEntry, actor: User) -> None:
     )
     entry.delete()
     _bump_value_map_version(organization)
+
+
+VALUE_MAP_COLUMNS = ("family", "source_value", "category")
+# Families whose categories are not a fixed list: any language name is a standard name.
+OPEN_FAMILIES = ("language",)
+
+
+def _value_map_rows(text: str) -> list[tuple[int, str, str, str]]:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "target" in header and "category" not in header:
+        header[header.index("target")] = "category"
+    if not set(VALUE_MAP_COLUMNS) <= set(header):
+        raise ValidationError("The value-map file needs the columns family,source_value,category.")
+    index = {name: header.index(name) for name in VALUE_MAP_COLUMNS}
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        values = [
+            cells[index[c]].strip() if index[c] < len(cells) else "" for c in VALUE_MAP_COLUMNS
+        ]
+        # A value defused on export ("'=x") comes back as it was.
+        rows.append((number, values[0].lower(), restore_cell(values[1]), values[2]))
+    return rows
+
+
+def value_maps_import_csv(
+    *, organization: Organization, text: str, actor: User | None
+) -> dict[str, list]:
+    """Add or change value-map entries from `family,source_value,category` rows (what the
+    export writes). Every row is checked first: an unknown family or category (languages are
+    an open list: a new language name is accepted), or a missing
+    value, refuses the whole file with the row numbers. Returns {"added": [(family, value,
+    category)], "changed": [(family, value, old, new)], "unchanged": [...]}; one audit event."""
+    categories = selectors.value_map_categories(organization=organization)
+    lookup = {f: {c.casefold(): c for c in cats} for f, cats in categories.items()}
+    problems: list[str] = []
+    wanted: dict[tuple[str, str], tuple[int, str]] = {}
+    for number, family, source, category in _value_map_rows(text):
+        if family not in ValueMapEntry.Family.values:
+            problems.append(
+                f"Row {number}: family “{family}” is not one of: "
+                f"{', '.join(ValueMapEntry.Family.values)}."
+            )
+            continue
+        key = normalize_key(source)
+        if not key:
+            problems.append(f"Row {number}: the source value is empty.")
+            continue
+        target = lookup[family].get(category.strip().casefold())
+        if target is None and family in OPEN_FAMILIES and category.strip():
+            target = category.strip()  # a language not listed yet is still a language
+            lookup[family][target.casefold()] = target
+        if target is None:
+            problems.append(
+                f"Row {number}: “{category}” is not a {family} category. Use one of: "
+                f"{', '.join(categories[family])}."
+            )
+            continue
+        earlier = wanted.get((family, key))
+        if earlier is not None and earlier[1] != target:
+            problems.append(
+                f"Row {number}: “{source}” is mapped to {earlier[1]} in row {earlier[0]} "
+                f"and to {target} here."
+            )
+            continue
+        wanted[(family, key)] = (number, target)
+    if problems:
+        shown = problems[:20]
+        if len(problems) > 20:
+            shown.append(f"… and {len(problems) - 20} more problems.")
+        raise ValidationError(shown)
+    current = {
+        (e.family, e.source_value): e
+        for e in ValueMapEntry.objects.filter(organization=organization)
+    }
+    report: dict[str, list] = {"added": [], "changed": [], "unchanged": []}
+    with transaction.atomic():
+        for (family, key), (_, target) in wanted.items():
+            entry = current.get((family, key))
+            if entry is None:
+                ValueMapEntry.objects.create(
+                    organization=organization, family=family, source_value=key, target=target
+                )
+                report["added"].append((family, key, target))
+            elif entry.target != target:
+                report["changed"].append((family, key, entry.target, target))
+                entry.target, entry.is_default = target, False
+                entry.save(update_fields=["target", "is_default", "updated_at"])
+            else:
+                report["unchanged"].append((family, key, target))
+        version = None
+        if report["added"] or report["changed"]:
+            version = _bump_value_map_version(organization)
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="value_map.import",
+            details={
+                "added": len(report["added"]),
+                "changed": len(report["changed"]),
+                "unchanged": len(report["unchanged"]),
+                "changes": [list(c) for c in (report["added"] + report["changed"])[:200]],
+                "version": version,
+            },
+        )
+    return report
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef
 
 from equity_portal.core.models import Organization
 
+from . import disclosure
 from .models import Extract, Measure, StratifiedCount
 from .provenance import effective_k
 from .quality import selectors as quality_selectors
@@ -68,11 +69,14 @@ def _brief(extract: Extract) -> ExtractBrief:
 
 def real_completeness(organization: Organization, extract: Extract) -> tuple:
     """Percent known of race, ethnicity and language in the extract's latest period, all
-    sites, suppressed as on the data-quality report (one query)."""
+    sites, suppressed as on the data-quality report (the extract's disclosure decisions)."""
     counts = quality_selectors.count_frame(organization=organization, extract=extract)
     if counts.empty:
         return ()
-    frame = quality_selectors.completeness(counts, k=effective_k(organization))
+    decisions = disclosure.decisions_for(
+        organization=organization, extract=extract, k=effective_k(organization)
+    )
+    frame = quality_selectors.completeness(counts, decisions=decisions)
     rows = [
         r
         for r in quality_selectors.completeness_rows(frame)

@@ -13,6 +13,7 @@ org_patterns = [
     path("data/community/", include("data_hub.community.urls")),
     path("data/quality/", include("data_hub.quality.urls")),
     path("data/", include("data_hub.urls")),
+    path("vision/", include("vision.urls")),
     path("improve/", include("improvement.urls")),
 ]
 

@@ -489,7 +489,14 @@ def _audit(pub: _Pub, hidden: set, k: int, cache: dict) -> AuditReport:
         report.components += 1
         members = sorted(comps[root], key=pub.rank.__getitem__)
         rels = rel_of_comp.get(root, [])
-        findings, programs = _component(pub, members, rels, hidden, k, cache)
+        # Within one publication a component is determined by its hidden cells (every
+        # hidden cell of its relations is in it): re-audits skip unchanged components.
+        fast_key = ("members", tuple(members))
+        if fast_key in cache:
+            findings, programs = cache[fast_key], 0
+        else:
+            findings, programs = _component(pub, members, rels, hidden, k, cache)
+            cache[fast_key] = findings
         report.findings.extend(findings)
         report.programs_solved += programs
     report.seconds = time.perf_counter() - start

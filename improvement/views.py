@@ -228,9 +228,13 @@ def cycle_create(request, pk: int):
     return render(
         request,
         "improvement/cycle_form.html",
-        {"form": form, "campaign": campaign, "cycle": None},
+        {"form": form, "campaign": campaign, "cycle": None, "goals": _goals_of(campaign)},
         status=_form_status(request),
     )
+
+
+def _goals_of(campaign: Campaign) -> list:
+    return list(campaign.goals.only("pk", "title").order_by("pk"))
 
 
 def _cycle(pk: int) -> PDSACycle:
@@ -243,9 +247,8 @@ def _cycle(pk: int) -> PDSACycle:
 def cycle_detail(request, pk: int):
     cycle = _cycle(pk)
     following = PDSACycle.objects.filter(follows=cycle).only("pk", "number").first()
-    return render(
-        request, "improvement/cycle_detail.html", {"cycle": cycle, "following": following}
-    )
+    context = {"cycle": cycle, "following": following, "goals": _goals_of(cycle.campaign)}
+    return render(request, "improvement/cycle_detail.html", context)
 
 
 @org_view(Capability.EDIT_STEPS)
@@ -265,7 +268,12 @@ def cycle_edit(request, pk: int):
     return render(
         request,
         "improvement/cycle_form.html",
-        {"form": form, "campaign": cycle.campaign, "cycle": cycle},
+        {
+            "form": form,
+            "campaign": cycle.campaign,
+            "cycle": cycle,
+            "goals": _goals_of(cycle.campaign),
+        },
         status=_form_status(request),
     )
 

@@ -1,7 +1,7 @@
 """The evidence pack's XLSX: a summary sheet and one sheet per requirement.
 
-Written with openpyxl directly behind `xlsx_download`; when the core's download helper
-(equity_portal/core/exports.py) gains XLSX support, this function switches to it."""
+Laid out here (several sheets of mixed rows), every cell defused by the core's
+`safe_csv_cell`, and downloaded through the core's audited `file_download`."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from equity_portal.core.audit import audit_record
 from equity_portal.core.evidence import STATUS_LABELS
-from equity_portal.core.exports import safe_csv_cell
+from equity_portal.core.exports import file_download, safe_csv_cell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
@@ -96,10 +95,4 @@ def evidence_workbook(organization, pack, *, base_url: str = "") -> bytes:
 def xlsx_download(
     request, *, what: str, content: bytes, filename: str, details: dict
 ) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    audit_record(
-        organization=request.organization, actor=request.user, action=f"{what}.export",
-        details=details,
-    )  # fmt: skip
-    return response
+    return file_download(request, what=what, content=content, filename=filename, details=details)

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from equity_portal.core.home import home_panels
 from equity_portal.core.models import Job
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
@@ -22,7 +23,9 @@ PDF_TYPE = "application/pdf"
 @org_view(Capability.VIEW)
 def index(request):
     summary = selectors.overview(request.organization, request.membership)
-    return render(request, "overview/index.html", {"overview": summary})
+    # Panels the step apps register with the core (the approved vision statement).
+    panels = home_panels(request)
+    return render(request, "overview/index.html", {"overview": summary, "home_panels": panels})
 
 
 def _period(request) -> tuple[ReportPeriodForm, dict]:

@@ -391,6 +391,9 @@ class CharterGoal(models.Model):
     baseline_ratio = models.FloatField(null=True, blank=True)
     baseline_ratio_lower = models.FloatField(null=True, blank=True)
     baseline_ratio_upper = models.FloatField(null=True, blank=True)
+    # The best compared group's rate in the baseline period (the SMART "Achievable" check).
+    baseline_best_rate = models.FloatField(null=True, blank=True)
+    baseline_best_group = models.CharField(max_length=250, blank=True)
 
     lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -286,7 +286,11 @@ def _measures(organization: Organization) -> dict[int, Measure]:
 def results_export_rows(*, organization: Organization, extract: Extract) -> list[dict]:
     counts = selectors.count_frame(organization=organization, extract=extract)
     frame = selectors.stratified(
-        counts, measures=_measures(organization), k=selectors.export_k(organization)
+        counts,
+        organization=organization,
+        extract=extract,
+        measures=_measures(organization),
+        k=selectors.export_k(organization),
     )
     return results_rows(frame)
 
@@ -295,7 +299,11 @@ def summary_export_rows(*, organization: Organization, extract: Extract) -> list
     counts = selectors.count_frame(organization=organization, extract=extract)
     counts = counts[counts["dimension"] != OVERALL_DIMENSION]
     frame = selectors.stratified(
-        counts, measures=_measures(organization), k=selectors.export_k(organization)
+        counts,
+        organization=organization,
+        extract=extract,
+        measures=_measures(organization),
+        k=selectors.export_k(organization),
     )
     return summary_rows(selectors.summary(frame))
 

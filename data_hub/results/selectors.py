@@ -17,6 +17,7 @@ from django.db.models import Max, Q
 from django.http import Http404
 
 import equity_stats
+from data_hub import disclosure
 from data_hub.models import (
     INTERSECTION_SEPARATOR,
     OVERALL_DIMENSION,
@@ -194,6 +195,8 @@ def latest_periods(*, organization: Organization, extract: Extract) -> dict[int,
 def stratified(
     counts: pd.DataFrame,
     *,
+    organization: Organization,
+    extract: Extract,
     measures: dict[int, Measure],
     k: int,
     rule: str | None = None,
@@ -203,17 +206,17 @@ def stratified(
     reference setting (the engine takes one of each per call), in a stable order: measure
     code, period, dimension, group. `rule` None uses each measure's own reference setting
     (DESIGN §5.4); a rule given here (the explorer's choice) applies to every measure. Adds
-    `measure_code` and `direction`. Intersection tables are then protected against
-    subtraction from their margins (`_protect_intersections`)."""
+    `measure_code` and `direction`. Which cells are suppressed is decided for the whole
+    extract at once by `data_hub.disclosure` (every table, margin and quality count
+    together, audited); `counts` must be counts of `extract`."""
     if counts.empty:
         columns = [*COUNT_FIELDS, *equity_stats.STRATIFY_COLUMNS, "measure_code", "direction"]
         return pd.DataFrame(columns=columns)
     counts = counts.copy()
+    decisions = disclosure.decisions_for(organization=organization, extract=extract, k=k)
+    counts["_hidden"] = decisions.result_mask(counts, k=k)
     counts["measure_code"] = counts["measure_id"].map(lambda m: measures[m].code)
     counts["direction"] = counts["measure_id"].map(lambda m: measures[m].direction)
-    # The raw counts ride along for the margin check and are dropped before returning.
-    counts["_x"] = counts["numerator"].astype("int64")
-    counts["_n"] = counts["denominator"].astype("int64")
     if rule is None:
         counts["_rule"] = counts["measure_id"].map(lambda m: measures[m].reference_rule)
         counts["_ref"] = counts["measure_id"].map(lambda m: measures[m].reference_group)
@@ -226,7 +229,8 @@ def stratified(
     ):
         parts.append(
             equity_stats.stratify(
-                part.drop(columns=["_rule", "_ref"]).reset_index(drop=True),
+                part.drop(columns=["_rule", "_ref", "_hidden"]).reset_index(drop=True),
+                suppressed=part["_hidden"].to_numpy(dtype=bool),
                 direction=direction,
                 k=k,
                 reference_rule=part_rule,
@@ -237,142 +241,7 @@ def stratified(
     out = pd.concat(parts, ignore_index=True)
     out["_dim"] = out["dimension"].map(_dimension_key)
     out = out.sort_values(["measure_code", "period_start", "granularity", "_dim", "group"])
-    out = out.drop(columns="_dim").reset_index(drop=True)
-    out = _protect_intersections(out, k=k)
-    return out.drop(columns=["_x", "_n"])
-
-
-PAIRWISE = (
-    "reference_adverse_rate",
-    "difference",
-    "difference_lower",
-    "difference_upper",
-    "ratio",
-    "ratio_lower",
-    "ratio_upper",
-    "excess_adverse_events",
-)
-CELL_NUMBERS = ("rate", "rate_lower", "rate_upper", "adverse_rate", *PAIRWISE)
-_TOTAL = "\x00margin"
-
-
-def _intersection_constraints(
-    frame: pd.DataFrame, suppressed: np.ndarray, side: int
-) -> pd.DataFrame:
-    """Each row (and column) of each intersection table, with its margin cell from the
-    single-dimension table when that is present: the cells of one constraint add up to
-    its margin. Columns: table (constraint id), group, x, n (suppressed cells as 1 of 1,
-    so the engine counts them as suppressed), pos (row position in `frame`, -1 margin)."""
-    period = ["measure_id", "period_start", "granularity"]
-    margins = {}
-    for pos, row in enumerate(
-        frame[[*period, "dimension", "group", "_x", "_n"]].itertuples(index=False)
-    ):
-        if INTERSECTION_SEPARATOR not in row.dimension:
-            margins[
-                (row.measure_id, row.period_start, row.granularity, row.dimension, row.group)
-            ] = pos
-    records = []
-    seen_margin = set()
-    # Plain lists: reading cells one at a time through pandas (iloc) cost seconds per page.
-    measure_ids = frame["measure_id"].tolist()
-    starts = frame["period_start"].tolist()
-    granularities = frame["granularity"].tolist()
-    dims = frame["dimension"].tolist()
-    groups = frame["group"].tolist()
-    for pos, dimension in enumerate(dims):
-        if INTERSECTION_SEPARATOR not in dimension:
-            continue
-        parts_dim = dimension.split(INTERSECTION_SEPARATOR)
-        parts_group = groups[pos].split(INTERSECTION_SEPARATOR)
-        if len(parts_dim) != len(parts_group) or side >= len(parts_dim):
-            continue
-        dim, grp = parts_dim[side], parts_group[side]
-        period_key = (measure_ids[pos], starts[pos], granularities[pos])
-        table = (*period_key, dimension, side, grp)
-        records.append((table, groups[pos], pos))
-        margin = margins.get((*period_key, dim, grp))
-        if margin is not None and table not in seen_margin:
-            seen_margin.add(table)
-            records.append((table, _TOTAL, margin))
-    if not records:
-        return pd.DataFrame(columns=["table", "group", "x", "n", "pos", "margin"])
-    out = pd.DataFrame.from_records(records, columns=["table", "group", "pos"])
-    out["table"] = pd.factorize(out["table"])[0]
-    out["margin"] = out["group"] == _TOTAL
-    xs = frame["_x"].to_numpy(dtype=np.int64)
-    ns = frame["_n"].to_numpy(dtype=np.int64)
-    pos = out["pos"].to_numpy()
-    hidden = suppressed[pos]
-    out["x"] = np.where(hidden, 1, xs[pos])
-    out["n"] = np.where(hidden, 1, ns[pos])
-    return out
-
-
-def _protect_intersections(frame: pd.DataFrame, *, k: int) -> pd.DataFrame:
-    """The cells of an intersection row (say Asian x every language) add up to the Asian
-    cell of the single-dimension table, which may be shown. So each such row and column,
-    with its margin, is one more table for the engine's complementary rule (never exactly
-    one suppressed cell), repeated until nothing changes. Only intersection cells are
-    added (the margin is the largest member, so the engine never picks it). A cell
-    suppressed here loses every number; a table whose reference it was (or any pooled
-    table) loses its pairwise columns."""
-    if not frame["dimension"].str.contains(INTERSECTION_SEPARATOR, regex=False).any():
-        return frame
-    suppressed = frame["suppressed"].to_numpy(dtype=bool).copy()
-    original = suppressed.copy()
-    # Rows, then columns, then rows again...: the rows of one side are disjoint, so
-    # evaluating them together is the same as one by one; the two sides are not.
-    stable_sides = 0
-    side = 0
-    while stable_sides < 2:
-        constraints = _intersection_constraints(frame, suppressed, side)
-        side = 1 - side
-        if constraints.empty:
-            stable_sides += 1
-            continue
-        mask = equity_stats.suppression_mask(
-            constraints,
-            k=k,
-            table_keys=["table"],
-            group_col="group",
-            numerator_col="x",
-            denominator_col="n",
-        ).to_numpy()
-        hit = constraints["pos"].to_numpy()[mask & ~constraints["margin"].to_numpy()]
-        new = np.zeros(len(frame), dtype=bool)
-        new[hit] = True
-        new &= ~suppressed
-        if not new.any():
-            stable_sides += 1
-            continue
-        stable_sides = 0
-        suppressed |= new
-    added = suppressed & ~original
-    if not added.any():
-        return frame
-    frame = frame.copy()
-    tables = frame[list(TABLE_KEYS)].astype(str).agg("|".join, axis=1).to_numpy()
-    lost_reference = set(tables[added & frame["is_reference"].to_numpy(dtype=bool)])
-    pooled_tables = set(tables[frame["reference_group"].eq(equity_stats.POOLED).to_numpy()])
-    lost_reference |= set(tables[added]) & pooled_tables
-    frame.loc[added, "suppressed"] = True
-    for column in ("numerator", "denominator"):
-        frame[column] = frame[column].astype("Int64")
-        frame.loc[added, column] = pd.NA
-    for column in CELL_NUMBERS:
-        frame.loc[added, column] = np.nan
-    frame["significant"] = frame["significant"].astype("boolean")
-    frame.loc[added, "significant"] = pd.NA
-    frame.loc[added, "is_reference"] = False
-    if lost_reference:
-        gone = np.isin(tables, list(lost_reference))
-        for column in PAIRWISE:
-            frame.loc[gone, column] = np.nan
-        frame.loc[gone, "significant"] = pd.NA
-        frame.loc[gone, "is_reference"] = False
-        frame.loc[gone, "reference_group"] = None
-    return frame
+    return out.drop(columns="_dim").reset_index(drop=True)
 
 
 def summary(stratified_frame: pd.DataFrame) -> pd.DataFrame:
@@ -405,7 +274,14 @@ def disparities(
     }
     counts = count_frame(organization=organization, extract=extract, periods=periods)
     counts = counts[counts["dimension"] != OVERALL_DIMENSION]
-    frame = stratified(counts, measures=measures, k=export_k(organization), rule=rule)
+    frame = stratified(
+        counts,
+        organization=organization,
+        extract=extract,
+        measures=measures,
+        k=export_k(organization),
+        rule=rule,
+    )
     if frame.empty:
         return frame, measures
     significant = frame["significant"].fillna(False).astype(bool).to_numpy()

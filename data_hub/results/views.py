@@ -110,6 +110,8 @@ def _compute(request, f: Filters):
     )
     frame = selectors.stratified(
         counts,
+        organization=request.organization,
+        extract=f.extract,
         measures={f.measure.pk: f.measure},
         k=selectors.export_k(request.organization),
         rule=f.rule,

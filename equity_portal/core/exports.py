@@ -72,6 +72,19 @@ def safe_csv_cell(value):
     return value
 
 
+_DEFUSED_AFTER_SEMICOLON = re.compile(r";(\s*)'(?=[=+\-@＝＋－＠\t\r])")
+
+
+def restore_cell(value: str) -> str:
+    """The inverse of `safe_csv_cell` for text: a file this product exported, imported back,
+    gives the values that were exported."""
+    if value.startswith("'") and value[1:].lstrip(" ").startswith(FORMULA_PREFIXES):
+        value = value[1:]
+    if ";" in value:
+        value = _DEFUSED_AFTER_SEMICOLON.sub(r";\1", value)
+    return value
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: `key` heads the CSV, `label` the XLSX. `labels` maps a code column's values
@@ -267,14 +280,17 @@ def write_xlsx(
     sheet: str = "Data",
     about: Iterable[tuple[str, str]] = (),
     k: int | None = None,
+    readme: bool = True,
 ) -> bytes:
-    """A workbook with a "Read me" sheet then the data sheet."""
+    """A workbook with a "Read me" sheet then the data sheet (`readme=False`: the data sheet
+    alone, e.g. a file meant to be uploaded again)."""
     columns = columns_of(columns)
     workbook = Workbook()
     workbook.remove(workbook.active)
     add_table_sheet(workbook, title=sheet, columns=columns, rows=rows)
-    add_readme_sheet(workbook, title=title, about=about, k=k, columns=columns)
-    workbook.active = 1
+    if readme:
+        add_readme_sheet(workbook, title=title, about=about, k=k, columns=columns)
+        workbook.active = 1
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -314,6 +330,7 @@ def download(
     k: int | None = None,
     obj=None,
     details: Mapping | None = None,
+    readme: bool = True,
 ) -> HttpResponse:
     """`rows` as a CSV or XLSX attachment, recorded in the audit log as `<what>.export`
     (DESIGN §3: every export is audited). Call it inside the request, so scoped queries run."""
@@ -334,7 +351,13 @@ def download(
             *about,
         ]
         content = write_xlsx(
-            columns, counted, title=title or what, about=provenance, k=k, sheet=title or "Data"
+            columns,
+            counted,
+            title=title or what,
+            about=provenance,
+            k=k,
+            sheet=title or "Data",
+            readme=readme,
         )
         content_type = XLSX_CONTENT_TYPE
     used_filters = {k_: str(v) for k_, v in (filters or {}).items() if v not in (None, "", False)}
@@ -346,6 +369,28 @@ def download(
         details={"filters": used_filters, "rows": counted.count, **(details or {})},
     )
     return attachment(content, filename=f"{stem}.{file_format}", content_type=content_type)
+
+
+def file_download(
+    request,
+    *,
+    what: str,
+    content: bytes,
+    filename: str,
+    content_type: str = XLSX_CONTENT_TYPE,
+    obj=None,
+    details: Mapping | None = None,
+) -> HttpResponse:
+    """A workbook (or other file) an app laid out itself with defused cells (`safe_csv_cell`),
+    as an attachment recorded like every other export."""
+    audit_record(
+        organization=request.organization,
+        actor=request.user,
+        action=f"{what}.export",
+        obj=obj,
+        details=dict(details or {}),
+    )
+    return attachment(content, filename=filename, content_type=content_type)
 
 
 def json_download(

@@ -209,7 +209,7 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Invitation of {self.email} as {self.role}"
+        return f"Invitation of {self.email} as {self.get_role_display()}"
 
     @property
     def is_pending(self) -> bool:

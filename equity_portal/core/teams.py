@@ -150,6 +150,10 @@ def team_list(*, organization: Organization, q: str | None = None) -> QuerySet[T
     teams = Team.objects.filter(organization=organization)
     if q:
         teams = teams.filter(name__icontains=q)
-    return teams.annotate(
-        member_count=Count("members", filter=Q(members__is_active=True), distinct=True)
-    ).select_related("executive_sponsor__user", "lead__user")
+    return (
+        teams.annotate(
+            member_count=Count("members", filter=Q(members__is_active=True), distinct=True)
+        )
+        .select_related("executive_sponsor__user", "lead__user")
+        .order_by("name", "id")
+    )

@@ -9,12 +9,7 @@ urlpatterns = [
     path("admin/", views.members, name="members"),
     path("admin/invite/", views.invite, name="invite"),
     path("admin/members/<int:pk>/role/", views.change_role, name="change_role"),
-    path(
-        "admin/members/<int:pk>/deactivate/",
-        views.set_active,
-        {"active": False},
-        name="deactivate",
-    ),
+    path("admin/members/<int:pk>/deactivate/", views.deactivate, name="deactivate"),
     path(
         "admin/members/<int:pk>/reactivate/",
         views.set_active,

@@ -35,6 +35,7 @@ from overview.models import BoardReport, EvidenceRequirement
 from overview.services import board_report_request
 from tests.core.test_url_sweep import MISSING_PK, PARAMETER, SweptUrl, organization_urls
 from tests.data_hub_results.factories import CommunityIndicatorFactory
+from vision.models import Charter, CharterGoal, CommunityPartner, PriorityInequity
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,6 +82,17 @@ OBJECTS = {
     "data_hub:value_map_delete": lambda org: ValueMapEntry.objects.filter(organization=org),
     "data_hub:mapping_export": lambda org: ColumnMapping.objects.filter(organization=org),
     "community:edit": lambda org: CommunityIndicator.objects.filter(organization=org),
+    "vision:priority_detail": lambda org: PriorityInequity.objects.filter(organization=org),
+    "vision:team_detail": lambda org: Team.objects.filter(organization=org),
+    "vision:team_edit": lambda org: Team.objects.filter(organization=org),
+    "vision:charter_detail": lambda org: Charter.objects.filter(organization=org),
+    "vision:charter_edit": lambda org: Charter.objects.filter(organization=org),
+    "vision:goal_create": lambda org: Charter.objects.filter(organization=org),
+    "vision:goal_detail": lambda org: CharterGoal.objects.filter(organization=org),
+    "vision:goal_edit": lambda org: CharterGoal.objects.filter(organization=org),
+    "vision:goal_baseline": lambda org: CharterGoal.objects.filter(organization=org),
+    "vision:partner_detail": lambda org: CommunityPartner.objects.filter(organization=org),
+    "vision:partner_edit": lambda org: CommunityPartner.objects.filter(organization=org),
     "results:chart_csv": lambda org: {"chart": "rates"},
     "overview:requirement_edit": lambda org: EvidenceRequirement.objects.filter(organization=org),
     "overview:report_status": lambda org: _board_report(org),

@@ -31,7 +31,7 @@ REQUESTS = textwrap.dedent(
     print(reverse("login"), response.status_code)
     assert response.status_code == 200
     client.force_login(User.objects.get(email="analyst@demo.test"))
-    urls = [reverse("core:org_home", kwargs={"org_slug": "demo"})]
+    urls = [reverse("overview:index", kwargs={"org_slug": "demo"})]
     for key, number, title, url_name in STEPS:
         try:
             urls.append(reverse(url_name, kwargs={"org_slug": "demo"}))

@@ -155,6 +155,8 @@ def test_another_organizations_membership_id_is_404(
 
 def test_admin_writes_require_post(admin_client_org, org, make_member):
     member = make_member(org, Role.CHAMPION)
-    assert admin_client_org.get(url("deactivate", org, member)).status_code == 405
+    # GET only asks for confirmation (issue 16); reactivation has no question to ask.
+    assert admin_client_org.get(url("deactivate", org, member)).status_code == 200
+    assert admin_client_org.get(url("reactivate", org, member)).status_code == 405
     member.refresh_from_db()
     assert member.is_active

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_scopes import scope
 
+import equity_stats
 from equity_portal.core.models import Job, Organization
 
 from ... import services, timings
@@ -70,9 +71,20 @@ class Command(BaseCommand):
         self.stdout.write(f"rows rejected: {extract.rows_rejected}")
         self.stdout.write(f"measures: {extract.measures_count}")
         self.stdout.write(f"periods: {extract.periods_count}")
+        self._unmapped(organization, extract)
         self.stdout.write(f"extract: {extract.pk}")
         for name, seconds in timings.recorded().items():
             self.stdout.write(f"phase {name} {seconds:.3f}s")
+
+    def _unmapped(self, organization, extract) -> None:
+        """The values no value map knows, per family, with their row counts (a count below the
+        organization's threshold is shown as "fewer than k")."""
+        k = max(int(organization.suppression_k or equity_stats.MIN_K), equity_stats.MIN_K)
+        for family, values in sorted((extract.unmapped_values or {}).items()):
+            self.stdout.write(f"unmapped {family} values (counted as Unknown):")
+            for value, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])):
+                shown = f"fewer than {k}" if count < k else str(count)
+                self.stdout.write(f"  {value!r}: {shown} rows")
 
     def _config(self, organization, headers, mapping_file):
         if mapping_file:
