@@ -1,13 +1,17 @@
 """The Leader's journey of DESIGN §1 on the demo data, as one session in Chromium: open the
-overview (progress through the five steps, priority measures, charters and campaigns), read
-the accreditation evidence, prepare the board report as a job with its progress bar and
-download the PDF. axe finds no serious or critical violation on any page visited."""
+overview (progress through the five steps, priority measures, charters and campaigns), approve
+the charter waiting for them from "Needs your attention", read the accreditation evidence,
+prepare the board report as a job with its progress bar and download the PDF. axe finds no
+serious or critical violation on any page visited."""
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from equity_portal.core.models import AuditEvent
+from vision.models import Charter
 
 from .helpers import AxeWatch, log_in, seed_demo
 
@@ -28,7 +32,21 @@ def test_leader_reads_the_overview_and_downloads_the_board_report(page: Page, li
     expect(page.get_by_text("REaL completeness")).to_be_visible()
     expect(page.get_by_role("heading", name="Priority measures")).to_be_visible()
     expect(page.get_by_role("heading", name="Needs your attention")).to_be_visible()
+    goal_row = page.locator("table.priority-table tbody tr").first
+    expect(goal_row).to_contain_text("Variation:")
+    expect(goal_row.locator("polyline").first).to_be_attached()
     axe.check()
+
+    # Approve the charter waiting for the leader, straight from the attention list.
+    page.get_by_role("link", name=re.compile("Equal access across languages: waiting")).click()
+    axe.check()
+    page.get_by_role("button", name="Approve", exact=True).click()
+    expect(page.get_by_text("Approved by Lee Leader")).to_be_visible()
+    assert Charter.objects.get(organization=org, title="Equal access across languages").status == (
+        "approved"
+    )
+    page.get_by_role("link", name="Overview").first.click()
+    expect(page.get_by_text("waiting for your approval")).to_have_count(0)
 
     # The accreditation evidence pack.
     page.get_by_role("link", name="Accreditation evidence").click()

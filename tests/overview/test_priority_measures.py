@@ -145,3 +145,12 @@ def test_vision_and_improve_records_are_accreditation_evidence(org, goal):
     PDSACycleFactory(campaign=campaign)
     assert status()["CMS-HCHE-4"] == "met"
     assert status()["TJC-HE-5"] == "none"  # no goal flagged, so no action recorded yet
+
+
+def test_printable_report_draws_each_priority_chart_with_its_table(member_client, org, goal):
+    html = member_client(org, Role.LEADER).get(_url(org, "report")).content.decode()
+    assert goal.title in html
+    assert html.count("<svg") >= 1 and "<polyline" in html  # the chart, drawn as SVG
+    assert "Source: " in html  # provenance under every chart
+    latest = api.measure_series(org, "screen", "race_ethnicity", BLACK, WHITE).points[-1]
+    assert _pct(latest.rate) in html
