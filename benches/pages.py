@@ -17,8 +17,8 @@ What it does, all in a throwaway directory that is deleted at the end:
 - per page: requests, median, p95, max latency (ms, request sent to body read) and errors
   (anything but a 200 on the requested URL), then a verdict against the 150 ms p95 target.
 
-The leaders' overview does not exist yet: the organization home page stands in for it. The
-client threads run on the same machine as the server, so they take some of its CPU.
+The overview (`/o/demo/`, every step's panel and the priority measures table) is the first page.
+The client threads run on the same machine as the server, so they take some of its CPU.
 """
 
 import argparse
@@ -50,7 +50,7 @@ USER = "leader@demo.test"
 PASSWORD = os.environ.get("DEMO_PASSWORD") or "equity-demo-2026"
 
 PAGES = [
-    ("home", f"/o/{ORG}/"),
+    ("overview", f"/o/{ORG}/"),
     ("results explorer", f"/o/{ORG}/data/results/"),
     (
         "results explorer (query)",
