@@ -60,10 +60,10 @@ def test_xlsx_of_a_named_extract(org, extract_and_measures, tmp_path):
     )
     workbook = load_workbook(out, read_only=True)
     header = next(workbook["summary"].iter_rows(values_only=True))
-    assert header[0] == "measure" and len(header) == 12
+    assert header[0] == "measure" and len(header) == 13
     provenance = dict(workbook["Provenance"].iter_rows(min_row=2, values_only=True))
     assert provenance["extract_id"] == str(extract_and_measures[0].pk)
-    assert provenance["method_version"] == "stats-1"
+    assert provenance["method_version"] == "stats-2"
     assert provenance["value_map_version"] == "3"
 
 

@@ -111,7 +111,7 @@ def test_summary_export_matches_engine_summary(org, analyst, extract_and_measure
     assert response.content.decode().splitlines()[0] == (
         "measure,period_start,period_label,dimension,reference_group,groups_compared,"
         "range_difference,range_ratio,index_of_disparity,between_group_variance,theil_index,"
-        "mean_log_deviation"
+        "mean_log_deviation,blank_reason"
     )
     rows = read_csv(response)
     row = next(
