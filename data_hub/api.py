@@ -22,10 +22,24 @@ from django.utils.http import urlencode
 from data_hub import published
 from data_hub.models import Measure, dimension_label
 from data_hub.provenance import Provenance, effective_k
+from data_hub.summary import (  # the data hub at a glance, for the overview
+    ExtractBrief,
+    HubSummary,
+    RealCompleteness,
+    extracts_needing_analyst,
+    hub_summary,
+    social_need_measures,
+)
 from equity_portal.core.models import Organization
 
 __all__ = [
     "BaselineSnapshot",
+    "ExtractBrief",
+    "HubSummary",
+    "RealCompleteness",
+    "extracts_needing_analyst",
+    "hub_summary",
+    "social_need_measures",
     "Disparity",
     "DisparityKey",
     "GroupRow",

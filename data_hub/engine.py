@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from equity_portal.core.pseudonymize import pseudonymize
 
+from . import timings
 from .defaults import DECLINED, HISPANIC, UNKNOWN, normalize_key
 from .mapping import MEASURE_COLUMN_PREFIX, SOCIAL_NEEDS, WIDE, resolve_columns
 
@@ -603,7 +604,8 @@ def validate(con, spec: IngestSpec) -> IngestResult:
     `undefined_measures`) when the extract uses measures the organization has not defined."""
     result = IngestResult()
     spec.progress("reading", percent=5)
-    result.rows_read = load(con, spec)
+    with timings.phase("job: read file into duckdb"):
+        result.rows_read = load(con, spec)
     spec.progress("reading", rows_done=result.rows_read, rows_total=result.rows_read, percent=25)
     if result.rows_read == 0:
         raise IngestError("The file has a header but no data rows.")
@@ -612,10 +614,14 @@ def validate(con, spec: IngestSpec) -> IngestResult:
     if result.undefined_measures:
         return result
     spec.progress("validating", rows_done=result.rows_read, percent=35)
-    _period_map(con, spec)
-    _pseudonymize_distinct(con, spec)
+    with timings.phase("job: measure and period maps"):
+        _period_map(con, spec)
+    with timings.phase("job: pseudonymize (hmac)"):
+        _pseudonymize_distinct(con, spec)
     spec.progress("validating", rows_done=result.rows_read, percent=50)
-    if _validate_in_one_pass(con, spec, result):
+    with timings.phase("job: validate"):
+        one_pass = _validate_in_one_pass(con, spec, result)
+    if one_pass:
         spec.progress("validating", rows_done=result.rows_read, percent=60)
         return result
     build_base(con, spec)

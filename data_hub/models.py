@@ -107,7 +107,16 @@ class Measure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.name}"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """What people read: the name, with the code beside it only when it says something
+        more ("Flu vaccination", not "Flu vaccination (Flu vaccination)")."""
+        name, code = self.name.strip(), self.code.strip()
+        if not name or name.casefold() == code.casefold():
+            return name or code
+        return f"{name} ({code})"
 
 
 class ColumnMapping(models.Model):
@@ -277,6 +286,9 @@ class ExtractProvenance(models.Model):
     engine = models.CharField(max_length=40)
     restratified_count = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
+    # Issue 10: what the disclosure audit did for this extract's publication (cells,
+    # cells audited, cells protected, primary, secondary, programs solved, seconds).
+    disclosure = models.JSONField(default=dict, blank=True)
 
     objects = OrgScopedManager()
 

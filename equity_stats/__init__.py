@@ -46,7 +46,10 @@ z = 1.959963984540054 (95%). Group j: denominator n_j, numerator x_j, rate p_j =
    cell is primarily suppressed, the unsuppressed cell with the smallest denominator is
    suppressed too (ties: smaller numerator, then group name). Unknown and Declined are
    cells like any other. A suppressed cell keeps its existence and group name; no number
-   derived from it leaves the server.
+   derived from it leaves the server. For what an extract publishes, the decisions come
+   from `disclosure.protect_publication` (every table of a measure x period together, the
+   data-quality counts, stability across periods) and are proven by `disclosure.audit`;
+   `stratify(..., suppressed=...)` takes them.
 10. Run chart: centre = median of the points (or of a baseline span); points on the centre
     are ignored; the longest run signals when > round(log2(n_useful) + 3); crossings signal
     when < the 5th percentile of Binomial(n_useful - 1, 0.5) (Anhoej rules, as qicharts2).
@@ -54,6 +57,9 @@ z = 1.959963984540054 (95%). Group j: denominator n_j, numerator x_j, rate p_j =
     p-bar -+ 3 sqrt(p-bar (1 - p-bar) / n_i) clipped to [0, 1]; a point strictly outside
     signals; the runs analysis uses p-bar as centre.
 12. Data quality: percent known / Unknown / Declined per dimension, site and period.
+13. Phased run and p-charts per goal (baseline, follow-up, rebaseline phases): spc.phased_chart.
+14. Change in the gap (MOVER interval), progress to target, "Making Data Count" icons and
+    goals not sustained: progress.py.
 """
 
 from .constants import (
@@ -76,6 +82,16 @@ from .constants import (
     UNKNOWN,
     Z,
 )
+from .disclosure import (
+    AuditReport,
+    Cell,
+    Decisions,
+    Publication,
+    Relation,
+    audit,
+    build_publication,
+    protect_publication,
+)
 from .disparity import (
     COVERAGE_REASON,
     NO_GROUPS_REASON,
@@ -87,12 +103,30 @@ from .disparity import (
     summary_measures,
 )
 from .intersection import stratify_intersections
+from .progress import GapChange, Progress, assurance, gap_change, progress, variation
 from .quality import category_distribution, data_quality
 from .rates import katz_ratio, koopman_ratio, newcombe_difference, wilson_interval
-from .spc import PChart, RunChart, crossings_limit, longest_run_limit, p_chart, run_chart
+from .spc import (
+    PChart,
+    PhasedChart,
+    RunChart,
+    crossings_limit,
+    longest_run_limit,
+    p_chart,
+    phased_chart,
+    run_chart,
+)
 from .suppression import flag_implausible, primary_suppression, suppression_mask
 
 __all__ = [
+    "AuditReport",
+    "Cell",
+    "Decisions",
+    "Publication",
+    "Relation",
+    "audit",
+    "build_publication",
+    "protect_publication",
     "COVERAGE_REASON",
     "NO_GROUPS_REASON",
     "SUMMARY_MIN_COVERAGE",
@@ -119,8 +153,16 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "UNKNOWN",
     "Z",
+    "GapChange",
     "PChart",
+    "PhasedChart",
+    "Progress",
     "RunChart",
+    "assurance",
+    "gap_change",
+    "phased_chart",
+    "progress",
+    "variation",
     "category_distribution",
     "crossings_limit",
     "data_quality",

@@ -50,6 +50,7 @@ from .suppression import (
     counts,
     first_per_table,
     name_ranks,
+    primary_suppression,
     suppress,
     table_codes,
 )
@@ -141,15 +142,17 @@ def stratify(
     significant                      difference interval excludes 0 (nullable boolean)
     excess_adverse_events            (a_j - a_ref) * n_j
 
-    ``suppressed`` (boolean, one per row) replaces the suppression decided here when the
-    caller took the decisions for more than this frame together; ``compared`` (boolean,
-    one per row) replaces "not Unknown/Declined" (an intersection cell with Unknown on
-    any axis). A table needs two eligible (compared, shown) rows to have a reference.
+    ``compared`` (boolean, one per row) replaces "not Unknown/Declined" (an intersection
+    cell with Unknown on any axis). A table needs two eligible (compared, shown) rows to
+    have a reference.
 
     The reference row has difference 0, ratio 1 (if a_ref > 0), excess 0 and NA intervals
     and significance. Pairwise columns are NA for Unknown/Declined rows and for tables
     without a reference. Suppressed rows keep their keys, group name and
     ``suppressed=True``; their numerator, denominator and every derived number are NA.
+    ``suppressed`` (optional boolean array, one per row): decisions already taken for the
+    whole publication (``disclosure.protect_publication``); they are used instead of this
+    table-by-table rule, and must include the table-level primary cells.
     Raises ValueError when k < 11, on an unknown direction or reference rule, on
     implausible counts, or on a repeated group within a table.
     """
@@ -171,8 +174,10 @@ def stratify(
         suppressed = suppress(x, n, codes, n_tables, ranks, k)
     else:
         suppressed = np.asarray(suppressed, dtype=bool).copy()
-        if suppressed.shape != (len(df),):
-            raise ValueError("suppressed must hold one decision per row")
+        if suppressed.shape != x.shape:
+            raise ValueError("suppressed must have one value per row")
+        if np.any(primary_suppression(x, n, k) & ~suppressed):
+            raise ValueError("suppressed leaves a cell below k shown")
     if compared is None:
         compared = ~groups.isin(NOT_COMPARED).to_numpy()
     else:

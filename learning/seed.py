@@ -6,7 +6,7 @@ exact links they use. `seed_key` identifies a starter row, so seeding again adds
 Bump SEED_VERSION when new starter rows are added, so existing organizations receive them.
 """
 
-SEED_VERSION = 1
+SEED_VERSION = 2
 
 AMA = "https://www.ama-assn.org/"
 
@@ -273,6 +273,28 @@ GLOSSARY = [
             "A goal that is Specific, Measurable, Achievable, Relevant and Time-bound. An "
             "equity-focused SMART goal names the group, the measure, the baseline from the data, "
             "the target (which can be the size of the gap itself) and the date."
+        ),
+    },
+    {
+        "seed_key": "priority-inequity",
+        "term": "Priority inequity",
+        "aliases": "priority inequities,priority,priorities",
+        "definition": (
+            "A disparity the organization has chosen to act on: a measure, a group and the "
+            "reference group it is compared with, picked from the data for being large, "
+            "actionable and important to the community. The toolkit advises focusing on a few."
+        ),
+    },
+    {
+        "seed_key": "project-charter",
+        "term": "Project charter",
+        "aliases": "charter,charters,project charters",
+        "definition": (
+            "A short agreement that launches an improvement project: the problem and its "
+            "baseline data, the aim and SMART goals, the scope, the team and its sponsor, the "
+            "measures (outcome, process, balancing), change ideas, milestones and risks. An "
+            "equity charter also names the population of focus and the community partners and "
+            "patient voices involved."
         ),
     },
     {

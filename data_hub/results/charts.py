@@ -11,6 +11,7 @@ from __future__ import annotations
 from data_hub.models import INTERSECTION_SEPARATOR, dimension_label
 from equity_portal.core import charts as core_charts
 from equity_portal.core.charts import COLOURS, with_provenance
+from equity_portal.core.palette import group_colours
 
 __all__ = ["with_provenance"]
 
@@ -76,6 +77,7 @@ def trend_rows(rows: list[dict]) -> list[dict]:
 def _lines(rows: list[dict], value: str, hover: str) -> tuple[list[str], list[dict]]:
     labels = list(dict.fromkeys(r["period_label"] for r in rows))
     groups = list(dict.fromkeys(r["group"] for r in rows))
+    colours = group_colours(groups)  # the same colour per group on every chart
     by_group: dict[str, dict] = {g: {} for g in groups}
     for r in rows:
         by_group[r["group"]][r["period_label"]] = r[value]
@@ -85,6 +87,7 @@ def _lines(rows: list[dict], value: str, hover: str) -> tuple[list[str], list[di
             [by_group[group].get(label) for label in labels],
             name=group,
             index=i,
+            colour_=colours[group],
             hover=f"{group}, %{{x}}: %{{y:{hover}}}<extra></extra>",
         )
         for i, group in enumerate(groups)

@@ -11,8 +11,9 @@ place to swap in another disclosure method) and every number from `equity_stats`
 * summaries: `equity_stats.summary_measures` with the 85% coverage rule.
 
 It runs inside the transaction that stores the counts (processing, re-stratification), so
-a page never sees counts without their published results, and again from a job when a
-setting that changes results changes (`republish_organization`).
+a page never sees counts without their published results; again once the extract's
+quality counts are stored (the disclosure decisions then cover them too); and from a job
+when a setting that changes results changes (`republish_organization`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 import equity_stats
+from data_hub import disclosure
 from data_hub.models import (
     INTERSECTION_SEPARATOR,
     Extract,
@@ -105,83 +107,16 @@ def is_intersection(dimension: str) -> bool:
 # --------------------------------------------------------------------------- suppression
 
 
-def _margin_constraints(frame: pd.DataFrame, suppressed: np.ndarray, side: int) -> pd.DataFrame:
-    """Each row (side 0) or column (side 1) of each intersection table, with its margin
-    cell from the single-dimension table when present: the cells of one constraint add up
-    to its margin. Columns: table (constraint id), group, x, n (suppressed cells as 1 of
-    1, so the engine counts them as suppressed), pos (row in `frame`), margin."""
-    measure_ids = frame["measure_id"].tolist()
-    starts = frame["period_start"].tolist()
-    granularities = frame["granularity"].tolist()
-    dims = frame["dimension"].tolist()
-    groups = frame["group"].tolist()
-    margins = {}
-    for pos, dimension in enumerate(dims):
-        if INTERSECTION_SEPARATOR not in dimension:
-            key = (measure_ids[pos], starts[pos], granularities[pos], dimension, groups[pos])
-            margins[key] = pos
-    records = []
-    seen = set()
-    for pos, dimension in enumerate(dims):
-        if INTERSECTION_SEPARATOR not in dimension:
-            continue
-        parts_dim = dimension.split(INTERSECTION_SEPARATOR)
-        parts_group = groups[pos].split(INTERSECTION_SEPARATOR)
-        if len(parts_dim) != len(parts_group) or side >= len(parts_dim):
-            continue
-        dim, grp = parts_dim[side], parts_group[side]
-        period = (measure_ids[pos], starts[pos], granularities[pos])
-        table = (*period, dimension, side, grp)
-        records.append((table, groups[pos], pos, False))
-        margin = margins.get((*period, dim, grp))
-        if margin is not None and table not in seen:
-            seen.add(table)
-            records.append((table, "\x00margin", margin, True))
-    if not records:
-        return pd.DataFrame(columns=["table", "group", "pos", "margin", "x", "n"])
-    out = pd.DataFrame.from_records(records, columns=["table", "group", "pos", "margin"])
-    out["table"] = pd.factorize(out["table"])[0]
-    xs = frame["numerator"].to_numpy(dtype=np.int64)
-    ns = frame["denominator"].to_numpy(dtype=np.int64)
-    pos = out["pos"].to_numpy()
-    hidden = suppressed[pos]
-    out["x"] = np.where(hidden, 1, xs[pos])
-    out["n"] = np.where(hidden, 1, ns[pos])
-    return out
-
-
-def _decide_suppression(counts: pd.DataFrame, *, k: int) -> np.ndarray:
-    """Which cells of an extract are suppressed, decided for everything it publishes
-    together (DESIGN §5.7): primary and complementary suppression per table, then each
-    row and column of every intersection table with its margin as one more table for the
-    complementary rule, repeated until nothing changes. The one place the publishing
-    pipeline asks for suppression decisions (a disclosure-control module may replace it)."""
+def _decide_suppression(
+    counts: pd.DataFrame, *, k: int, organization: Organization, extract: Extract
+) -> np.ndarray:
+    """Which cells of an extract are suppressed: the one place the publishing pipeline
+    asks. The decisions are `data_hub.disclosure`'s, taken for everything the extract
+    publishes together (every table, margin, shared cell and quality count; audited)."""
     if counts.empty:
         return np.zeros(0, dtype=bool)
-    suppressed = equity_stats.suppression_mask(counts, k=k, table_keys=list(TABLE_KEYS))
-    suppressed = suppressed.to_numpy(dtype=bool).copy()
-    if not counts["dimension"].str.contains(INTERSECTION_SEPARATOR, regex=False).any():
-        return suppressed
-    stable_sides, side = 0, 0
-    while stable_sides < 2:
-        constraints = _margin_constraints(counts, suppressed, side)
-        side = 1 - side
-        if constraints.empty:
-            stable_sides += 1
-            continue
-        mask = equity_stats.suppression_mask(
-            constraints, k=k, table_keys=["table"], numerator_col="x", denominator_col="n"
-        ).to_numpy()
-        hit = constraints["pos"].to_numpy()[mask & ~constraints["margin"].to_numpy(dtype=bool)]
-        new = np.zeros(len(counts), dtype=bool)
-        new[hit] = True
-        new &= ~suppressed
-        if not new.any():
-            stable_sides += 1
-            continue
-        stable_sides = 0
-        suppressed |= new
-    return suppressed
+    decisions = disclosure.decisions_for(organization=organization, extract=extract, k=k)
+    return decisions.result_mask(counts, k=k)
 
 
 # --------------------------------------------------------------------------- statistics
@@ -518,7 +453,7 @@ def publish_extract(*, extract: Extract) -> Publication:
     measures = {m.pk: m for m in Measure.objects.filter(organization=organization)}
     counts = counts_frame(organization=organization, extract=extract)
     # The overall row ("All patients") is a table of one: published, never compared.
-    suppressed = _decide_suppression(counts, k=k)
+    suppressed = _decide_suppression(counts, k=k, organization=organization, extract=extract)
     frame, summary = compute(counts, measures=measures, k=k, suppressed=suppressed)
     latest = _latest_periods(counts) if not counts.empty else set()
     value_map_version = (

@@ -27,14 +27,22 @@ def figure(traces: list[dict], *, height: int = 380, **layout) -> dict:
     return {"data": traces, "layout": base}
 
 
-def line(x: list, y: list, *, name: str, index: int = 0, hover: str | None = None) -> dict:
+def line(
+    x: list,
+    y: list,
+    *,
+    name: str,
+    index: int = 0,
+    hover: str | None = None,
+    colour_: str | None = None,
+) -> dict:
     trace = {
         "type": "scatter",
         "mode": "lines+markers",
         "x": x,
         "y": y,
         "name": name,
-        "line": {"color": colour(index)},
+        "line": {"color": colour_ or colour(index)},
     }
     if hover:
         trace["hovertemplate"] = hover

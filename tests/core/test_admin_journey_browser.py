@@ -67,7 +67,9 @@ def test_admin_journey(page: Page, live_server, org, people):
     expect(page.get_by_text("cam@alice.test is now leader.")).to_be_visible()
     expect(page.get_by_label("Role of cam@alice.test")).to_have_value("leader")
 
-    # Deactivate a user.
+    # Deactivate a user, after confirming.
+    page.get_by_role("link", name="Deactivate ann@alice.test").click()
+    expect(page.get_by_role("heading", name="Deactivate")).to_be_visible()
     page.get_by_role("button", name="Deactivate ann@alice.test").click()
     expect(page.get_by_text("ann@alice.test deactivated.")).to_be_visible()
     expect(page.get_by_role("button", name="Reactivate ann@alice.test")).to_be_visible()

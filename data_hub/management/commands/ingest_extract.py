@@ -14,9 +14,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_scopes import scope
 
+import equity_stats
 from equity_portal.core.models import Job, Organization
 
-from ... import services
+from ... import services, timings
 from ...mapping import guess_format, suggest
 from ...models import Extract
 
@@ -29,6 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", help="mapping JSON (as exported from the browser)")
         parser.add_argument("--sync", action="store_true", help="process in this process")
         parser.add_argument("--timeout", type=int, default=3600, help="seconds to wait")
+        parser.add_argument(
+            "--timings", action="store_true", help="print the wall time of each phase"
+        )
         parser.add_argument("file")
 
     def execute(self, *args, **options):
@@ -41,6 +45,9 @@ class Command(BaseCommand):
             raise CommandError(f"ingest failed: {error.__class__.__name__}") from None
 
     def handle(self, *args, org, mapping, sync, timeout, file, **options):
+        if options["timings"]:
+            timings.enable()
+            timings.record("start: python, django, imports", timings.process_age())
         organization = Organization.objects.filter(slug=org).first()
         if organization is None:
             raise CommandError(f"No organization with slug {org!r}.")
@@ -48,10 +55,12 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
         with scope(organization=organization):
-            extract = self._upload_and_map(organization, path, mapping, sync)
+            with timings.phase("command: upload and map"):
+                extract = self._upload_and_map(organization, path, mapping, sync)
             job_id = extract.job_id
             if sync:
-                services.extract_process(job_id=job_id)
+                with timings.phase("job"):
+                    services.extract_process(job_id=job_id)
             job = self._wait(job_id, timeout)
             extract.refresh_from_db()
         if job.status != Job.Status.SUCCEEDED:
@@ -62,7 +71,20 @@ class Command(BaseCommand):
         self.stdout.write(f"rows rejected: {extract.rows_rejected}")
         self.stdout.write(f"measures: {extract.measures_count}")
         self.stdout.write(f"periods: {extract.periods_count}")
+        self._unmapped(organization, extract)
         self.stdout.write(f"extract: {extract.pk}")
+        for name, seconds in timings.recorded().items():
+            self.stdout.write(f"phase {name} {seconds:.3f}s")
+
+    def _unmapped(self, organization, extract) -> None:
+        """The values no value map knows, per family, with their row counts (a count below the
+        organization's threshold is shown as "fewer than k")."""
+        k = max(int(organization.suppression_k or equity_stats.MIN_K), equity_stats.MIN_K)
+        for family, values in sorted((extract.unmapped_values or {}).items()):
+            self.stdout.write(f"unmapped {family} values (counted as Unknown):")
+            for value, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])):
+                shown = f"fewer than {k}" if count < k else str(count)
+                self.stdout.write(f"  {value!r}: {shown} rows")
 
     def _config(self, organization, headers, mapping_file):
         if mapping_file:
