@@ -132,7 +132,16 @@ _LAZY = {
     "primary_suppression": "suppression",
     "suppression_mask": "suppression",
 }
-_SUBMODULES = {"disclosure", "disparity", "intersection", "progress", "quality", "rates", "spc", "suppression"}
+_SUBMODULES = {
+    "disclosure",
+    "disparity",
+    "intersection",
+    "progress",
+    "quality",
+    "rates",
+    "spc",
+    "suppression",
+}
 
 
 def __getattr__(name: str):
