@@ -258,12 +258,14 @@ def _project_env(scratch: Path, database: Path) -> dict:
     }
 
 
-def _timed_process(command: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """(wall seconds from start to exit, peak RSS MiB of that process, stdout)."""
+def _timed_process(
+    command: list[str], env: dict | None = None, cwd: Path = ROOT
+) -> tuple[float, float, float, str]:
+    """(wall seconds from start to exit, peak RSS MiB, CPU seconds of that process, stdout)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(
-            command, stdout=out, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})}
+            command, stdout=out, stderr=err, cwd=cwd, env={**os.environ, **(env or {})}
         )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
@@ -273,10 +275,10 @@ def _timed_process(command: list[str], env: dict | None = None) -> tuple[float, 
         stdout, stderr = out.read().decode(), err.read().decode()
     if process.returncode:
         raise SystemExit(f"{command[:4]} failed ({process.returncode}):\n{stderr[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024, stdout
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, stdout
 
 
-def _run_ingest(csv_path: Path, scratch: Path, run: int) -> dict:
+def _run_ingest(csv_path: Path, scratch: Path, run: int, checkout: Path = ROOT) -> dict:
     import shutil
 
     database = scratch / f"run{run}.sqlite3"
@@ -284,13 +286,13 @@ def _run_ingest(csv_path: Path, scratch: Path, run: int) -> dict:
     shutil.rmtree(scratch / "private", ignore_errors=True)
     command = [sys.executable, "manage.py", "ingest_extract", "--org", "bench", "--sync"]
     command += ["--timings", str(csv_path)]
-    seconds, rss, stdout = _timed_process(command, _project_env(scratch, database))
+    seconds, rss, cpu, stdout = _timed_process(command, _project_env(scratch, database), checkout)
     database.unlink()
     phases = {}
     for line in stdout.splitlines():
         if line.startswith("phase "):
-            name, value = line[len("phase ") :].rsplit(" ", 1)
-            phases[name.strip()] = float(value.rstrip("s"))
+            name, spent = line[len("phase ") :].rsplit(": ", 1)
+            phases[name] = tuple(float(part.split()[0]) for part in spent.split(", "))
     accepted = next(
         (
             int(line.split(":")[1])
@@ -302,6 +304,7 @@ def _run_ingest(csv_path: Path, scratch: Path, run: int) -> dict:
     return {
         "seconds": seconds,
         "peak_rss_mib": rss,
+        "cpu": cpu,
         "phases": phases,
         "rows_accepted": accepted,
     }
@@ -309,8 +312,8 @@ def _run_ingest(csv_path: Path, scratch: Path, run: int) -> dict:
 
 def _run_duckdb(csv_path: Path, scratch: Path) -> dict:
     command = [sys.executable, "-c", DUCKDB_SCRIPT, str(csv_path), str(scratch / "race_map.json")]
-    seconds, rss, _ = _timed_process(command)
-    return {"seconds": seconds, "peak_rss_mib": rss}
+    seconds, rss, cpu, _ = _timed_process(command)
+    return {"seconds": seconds, "peak_rss_mib": rss, "cpu": cpu}
 
 
 def _generate(csv_path: Path, rows: int) -> None:
@@ -323,7 +326,7 @@ def _generate(csv_path: Path, rows: int) -> None:
     started = time.perf_counter()
     quoted = csv_path.with_suffix(".quoted.csv")
     summary = generate_extract(quoted, rows=rows)
-    con = duckdb.connect(config={"threads": 2})
+    con = duckdb.connect(config={"threads": 2, "enable_progress_bar": False})
     con.execute(
         f"COPY (SELECT * FROM read_csv('{quoted}', all_varchar = true)) TO '{csv_path}' (HEADER)"
     )
@@ -342,20 +345,29 @@ def _load() -> str:
         return "?"
 
 
-def whole_process(csv_path: Path, scratch: Path, rows: int, repeat: int) -> None:
+def _best(runs: list[dict]) -> dict:
+    return min(runs, key=lambda r: r["seconds"])
+
+
+def _describe(run: dict) -> str:
+    return f"{run['seconds']:.2f} s (cpu {run['cpu']:.2f} s, {run['peak_rss_mib']:.0f} MiB)"
+
+
+def whole_process(
+    csv_path: Path, scratch: Path, rows: int, repeat: int, before: Path | None = None
+) -> None:
     print(f"load average before: {_load()}")
     _run_child("setup", csv_path, scratch)
-    ingest, duck = [], []
-    for run in range(repeat):  # interleaved, so a busy moment hits both sides alike
+    ingest, duck, old = [], [], []
+    for run in range(repeat):  # interleaved, so a busy moment hits every side alike
         duck.append(_run_duckdb(csv_path, scratch))
         ingest.append(_run_ingest(csv_path, scratch, run))
-        print(
-            f"  run {run + 1}: ingest {ingest[-1]['seconds']:.2f} s "
-            f"({ingest[-1]['peak_rss_mib']:.0f} MiB), duckdb {duck[-1]['seconds']:.2f} s "
-            f"({duck[-1]['peak_rss_mib']:.0f} MiB), load {_load()}"
-        )
-    a = min(ingest, key=lambda r: r["seconds"])
-    b = min(duck, key=lambda r: r["seconds"])
+        line = f"  run {run + 1}: ingest {_describe(ingest[-1])}, duckdb {_describe(duck[-1])}"
+        if before:
+            old.append(_run_ingest(csv_path, scratch, run, before))
+            line += f", before {_describe(old[-1])}"
+        print(f"{line}, load {_load()}")
+    a, b = _best(ingest), _best(duck)
     print(
         f"(a) manage.py ingest_extract --sync, whole process: {a['seconds']:.2f} s best of "
         f"{repeat}, peak RSS {a['peak_rss_mib']:.0f} MiB, {rows / a['seconds']:,.0f} rows/s "
@@ -366,10 +378,23 @@ def whole_process(csv_path: Path, scratch: Path, rows: int, repeat: int) -> None
         f"best of {repeat}, peak RSS {b['peak_rss_mib']:.0f} MiB"
     )
     print(f"ratio (a) / (b): {a['seconds'] / b['seconds']:.2f} (DESIGN §6 target: <= 1.5)")
-    if a["phases"]:
-        print("phases of the best (a) run (the job's own --timings):")
-        for name, seconds in a["phases"].items():
-            print(f"  {name:<36} {seconds:6.2f} s")
+    cpu_a, cpu_b = min(r["cpu"] for r in ingest), min(r["cpu"] for r in duck)
+    print(
+        f"cpu seconds (user + sys), best: (a) {cpu_a:.2f}, (b) {cpu_b:.2f}, "
+        f"ratio {cpu_a / cpu_b:.2f}"
+    )
+    if before:
+        c = _best(old)
+        print(
+            f"before ({before}): {c['seconds']:.2f} s best of {repeat}, peak RSS "
+            f"{c['peak_rss_mib']:.0f} MiB, ratio to (b) {c['seconds'] / b['seconds']:.2f}, "
+            f"cpu {min(r['cpu'] for r in old):.2f} s"
+        )
+    for label, run in (("(a)", a), *((("before", _best(old)),) if before else ())):
+        if run["phases"]:
+            print(f"phases of the best {label} run (the job's own --timings): wall s, cpu s")
+            for name, (wall, cpu) in run["phases"].items():
+                print(f"  {name:<48} {wall:6.2f} {cpu:6.2f}")
     if rows >= 10_000_000:
         print(
             f"peak memory of the ingest at {rows:,} rows: {a['peak_rss_mib']:.0f} MiB "
@@ -408,6 +433,11 @@ def main() -> None:
         type=Path,
         help="reuse (or generate once and keep) the extract at this path; the row count must match",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout (e.g. a git worktree of the old code) whose ingest is timed too",
+    )
     parser.add_argument("--child", choices=["duckdb", "project", "setup"], help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
     parser.add_argument("--scratch", help=argparse.SUPPRESS)
@@ -429,7 +459,7 @@ def main() -> None:
             print(f"reusing {csv_path} ({csv_path.stat().st_size / 1e6:.0f} MB)")
         else:
             _generate(csv_path, args.rows)
-        whole_process(csv_path, scratch, args.rows, args.repeat)
+        whole_process(csv_path, scratch, args.rows, args.repeat, args.before)
         if args.heavy:
             heavy(csv_path, scratch, args.profile)
 

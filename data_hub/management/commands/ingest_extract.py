@@ -47,7 +47,7 @@ class Command(BaseCommand):
     def handle(self, *args, org, mapping, sync, timeout, file, **options):
         if options["timings"]:
             timings.enable()
-            timings.record("start: python, django, imports", timings.process_age())
+            timings.record("start: python, django, imports", *timings.process_age())
         organization = Organization.objects.filter(slug=org).first()
         if organization is None:
             raise CommandError(f"No organization with slug {org!r}.")
@@ -73,8 +73,8 @@ class Command(BaseCommand):
         self.stdout.write(f"periods: {extract.periods_count}")
         self._unmapped(organization, extract)
         self.stdout.write(f"extract: {extract.pk}")
-        for name, seconds in timings.recorded().items():
-            self.stdout.write(f"phase {name} {seconds:.3f}s")
+        for name, (wall, cpu) in timings.recorded().items():
+            self.stdout.write(f"phase {name}: {wall:.3f} s wall, {cpu:.3f} s cpu")
 
     def _unmapped(self, organization, extract) -> None:
         """The values no value map knows, per family, with their row counts (a count below the
