@@ -348,10 +348,9 @@ def measure_series(
 
 
 def _point(p: published.Pair) -> SeriesPoint:
-    focus, ref = p.focus, p.reference
+    focus, ref, gap = p.focus, p.reference, p.gap or {}
     focus_shown = focus is not None and not focus.suppressed
     ref_shown = ref is not None and not ref.suppressed
-    both = focus_shown and ref_shown
     return SeriesPoint(
         period_start=p.period_start,
         period_label=p.period_label,
@@ -369,13 +368,13 @@ def _point(p: published.Pair) -> SeriesPoint:
         reference_rate=ref.rate if ref_shown else None,
         reference_rate_lower=ref.rate_lower if ref_shown else None,
         reference_rate_upper=ref.rate_upper if ref_shown else None,
-        difference=focus.difference if both else None,
-        difference_lower=focus.difference_lower if both else None,
-        difference_upper=focus.difference_upper if both else None,
-        ratio=focus.ratio if both else None,
-        ratio_lower=focus.ratio_lower if both else None,
-        ratio_upper=focus.ratio_upper if both else None,
-        significant=focus.significant if both else None,
+        difference=gap.get("difference"),
+        difference_lower=gap.get("difference_lower"),
+        difference_upper=gap.get("difference_upper"),
+        ratio=gap.get("ratio"),
+        ratio_lower=gap.get("ratio_lower"),
+        ratio_upper=gap.get("ratio_upper"),
+        significant=gap.get("significant"),
         provenance=p.provenance,
     )
 
@@ -417,8 +416,8 @@ def disparities(
     limit: int | None = None,
 ) -> list[Disparity]:
     """Significant disparities (a compared group fares worse than its reference) of each
-    measure's latest period in the latest processed extract, ranked by the size of the
-    difference ("size") or by excess adverse events ("excess")."""
+    measure's latest period in the latest published extract, ranked by the size of the
+    difference ("size") or by excess adverse events ("excess"), `limit` at most."""
     found = published.disparity_cells(
         organization=organization, measure=measure, dimension=dimension, order=order, limit=limit
     )
@@ -428,15 +427,15 @@ def disparities(
 def _disparity(d: published.Found) -> Disparity:
     c = d.cell
     return Disparity(
-        key=DisparityKey(d.measure.code, d.dimension, c.group),
-        measure_name=d.measure.name,
+        key=DisparityKey(d.measure_code, d.dimension, c.group),
+        measure_name=d.measure_name,
         dimension_label=dimension_label(d.dimension),
         group=c.group,
         reference_group=c.reference_group or "",
         period_start=d.period_start,
         period_label=d.period_label,
         rate=c.rate,
-        reference_rate=d.reference_rate,
+        reference_rate=c.reference_rate,
         difference=c.difference,
         difference_lower=c.difference_lower,
         difference_upper=c.difference_upper,

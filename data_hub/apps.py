@@ -6,8 +6,18 @@ class DataHubConfig(AppConfig):
     verbose_name = "Data hub"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
+        from equity_portal.core.models import Organization
         from equity_portal.core.signals import demo_organization_seeded
 
         from . import demo, tasks  # noqa: F401 - registers the Celery tasks
+        from .results import publishing
+        from .results import tasks as results_tasks  # noqa: F401
 
         demo_organization_seeded.connect(demo.seed_demo_data, dispatch_uid="data_hub.demo")
+        post_save.connect(
+            publishing.organization_saved,
+            sender=Organization,
+            dispatch_uid="data_hub.results.organization_saved",
+        )

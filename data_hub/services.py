@@ -44,6 +44,7 @@ from .models import (
     StratifiedCount,
     ValueMapEntry,
 )
+from .results import publishing
 from .sources import UnreadableFile, inspect_file, prepare_for_duckdb
 
 logger = logging.getLogger(__name__)
@@ -353,9 +354,18 @@ def measure_save(
     }
     if reference_rule is not None:
         defaults.update(_reference_setting(reference_rule, reference_group))
+    before = (
+        Measure.objects.filter(organization=organization, code=code)
+        .values_list("direction", "reference_rule", "reference_group")
+        .first()
+    )
     measure, created = Measure.objects.update_or_create(
         organization=organization, code=code, defaults=defaults
     )
+    after = (measure.direction, measure.reference_rule, measure.reference_group)
+    if before is not None and tuple(before) != after:
+        # Direction and reference decide published numbers: publish them again.
+        publishing.results_republish_soon(organization=organization)
     audit_record(
         organization=organization,
         actor=actor,
@@ -926,6 +936,7 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
         _ensure_social_need_measures(organization, derived)
         counts = _store_counts(extract, strata)
         _store_provenance(extract, hub, restratified=False)
+        publishing.publish_extract(extract=extract)
         now = timezone.now()
         extract.refresh_from_db()
         for name, value in report.items():
@@ -1108,6 +1119,7 @@ def extract_restratify_run(*, job_id: int, take_over: bool = False) -> None:
             with transaction.atomic():
                 counts = _store_counts(extract, strata)
                 _store_provenance(extract, hub, restratified=True)
+                publishing.publish_extract(extract=extract)
                 Extract.objects.filter(pk=extract.pk).update(unmapped_values=strata.unmapped)
                 audit_record(
                     organization=organization,

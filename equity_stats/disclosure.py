@@ -46,9 +46,11 @@ The audit (``audit``)
 ---------------------
 Given exactly what is published (shown cells as constants, hidden cells as unknown integers
 with 0 <= x <= n) and the relations, the attacker's tightest integer bounds on every hidden
-cell's x, n and n - x. A hidden cell is disclosed when a value is pinned exactly, when its
-range lies inside 1..k-1, or when x or n - x can only be 0 (rate pinned to 0% or 100%); a
-relation is disclosed when its hidden remainder breaks the rule above. It works per connected
+cell's x, n and n - x. A hidden cell is disclosed when its events x or non-events n - x are
+pinned exactly, when the range of x, n - x or n lies inside 1..k-1, or when x or n - x can
+only be 0 (rate pinned to 0% or 100%); a denominator or patient count of k or more may be
+known (it could have been published). A relation is disclosed when its hidden remainder
+breaks the rule above. It works per connected
 component of hidden cells (components without hidden cells are skipped, identical components
 are solved once), answers single-relation components in closed form, and otherwise solves
 linear programs with HiGHS (``scipy.optimize.linprog``), accepting an integral optimum as the
@@ -221,6 +223,7 @@ class _Pub:
                 self.of_cell[key].append(i)
         # Sort keys for deterministic tie-breaks (keys of mixed types compare by repr).
         self.rank = {key: i for i, key in enumerate(sorted(self.cells, key=_sort_key))}
+        self.partners: dict = {}
         self.by_series: dict = {}
         for c in self.cells.values():
             if c.series is not None and c.period is not None:
@@ -364,10 +367,14 @@ def _stability_pass(pub: _Pub, hidden: set, primary: set) -> int:
         cell = pub.cells[key]
         if cell.series is None:
             continue
-        partners = set()
-        for i in pub.of_cell[key]:
-            rel = pub.relations[i]
-            partners.update(m for m in (rel.total, *rel.members) if m in primary and m != key)
+        partners = pub.partners.get(key)
+        if partners is None:  # the primary cells sharing a relation with this one
+            partners = set()
+            for i in pub.of_cell[key]:
+                rel = pub.relations[i]
+                partners.update(m for m in (rel.total, *rel.members) if m in primary)
+            partners.discard(key)
+            pub.partners[key] = partners
         for nb in pub.neighbours(key):
             if nb in hidden:
                 continue
@@ -555,48 +562,34 @@ def _component(pub: _Pub, members: list, rels: list, hidden: set, k: int, cache:
             if row:
                 rows.append(tuple(sorted(row.items())))
                 rhs.append(const)
-    signature = (
-        tuple(pub.cells[m].counts_only for m in members),
-        tuple(rows),
-        tuple(rhs),
-        tuple(truth),
-        k,
-    )
-    if signature in cache:
-        cached, _ = cache[signature]
-        return [
-            Finding(f.reason, f.quantity, f.low, f.high, cell=members[f.cell]) for f in cached
-        ], 0
-    found, programs = _solve(members, pub, var, truth, rows, rhs, k)
-    cache[signature] = (found, programs)
+    found, programs = _solve(members, var, truth, rows, rhs, k)
     return [
         Finding(f.reason, f.quantity, f.low, f.high, cell=members[f.cell]) for f in found
     ], programs
 
 
 class _LinearProgram:
-    """min c.v subject to a_eq v = b_eq, a_ub v <= b_ub, v >= 0, built once and re-solved
-    for each objective (HiGHS keeps its basis: a warm start). Uses the HiGHS binding that
-    ships inside SciPy when it is there (about 50 times faster than a `linprog` call per
-    objective), else `scipy.optimize.linprog`."""
+    """min c.v subject to a_eq v = b_eq, a_ub v <= 0, v >= 0 (sparse matrices), built
+    once and re-solved for each objective (HiGHS keeps its basis: a warm start). Uses the
+    HiGHS binding that ships inside SciPy when it is there (about 50 times faster than a
+    `linprog` call per objective), else `scipy.optimize.linprog`."""
 
-    def __init__(self, a_eq, b_eq, a_ub, b_ub):
-        self.args = (a_eq, b_eq, a_ub, b_ub)
-        self.nv = a_eq.shape[1] if a_eq.size else a_ub.shape[1]
+    def __init__(self, a_eq, b_eq, a_ub):
+        self.a_eq, self.b_eq, self.a_ub = a_eq, b_eq, a_ub
+        self.nv = a_eq.shape[1]
         self.highs = None
         if _hc is not None:
             try:
-                self.highs = self._build(a_eq, b_eq, a_ub, b_ub)
+                self.highs = self._build()
             except Exception:  # noqa: BLE001 - any binding mismatch: use linprog
                 self.highs = None
 
-    def _build(self, a_eq, b_eq, a_ub, b_ub):
-        from scipy.sparse import csc_matrix
+    def _build(self):
+        from scipy.sparse import vstack
 
-        matrix = np.vstack([a_eq.reshape(-1, self.nv), a_ub.reshape(-1, self.nv)])
+        matrix = vstack([self.a_eq, self.a_ub]).tocsc()
         inf = _hc.kHighsInf
-        lower = np.concatenate([b_eq, np.full(len(b_ub), -inf)])
-        upper = np.concatenate([b_eq, b_ub])
+        n_ub = self.a_ub.shape[0]
         h = _hc._Highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("presolve", "off")  # keep the basis between objectives
@@ -608,13 +601,12 @@ class _LinearProgram:
         lp.col_cost_ = np.zeros(self.nv)
         lp.col_lower_ = np.zeros(self.nv)
         lp.col_upper_ = np.full(self.nv, inf)
-        lp.row_lower_ = lower
-        lp.row_upper_ = upper
-        m = csc_matrix(matrix)
+        lp.row_lower_ = np.concatenate([self.b_eq, np.full(n_ub, -inf)])
+        lp.row_upper_ = np.concatenate([self.b_eq, np.zeros(n_ub)])
         lp.a_matrix_.format_ = _hc.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = m.indptr
-        lp.a_matrix_.index_ = m.indices
-        lp.a_matrix_.value_ = m.data
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
         lp.a_matrix_.num_col_ = self.nv
         lp.a_matrix_.num_row_ = matrix.shape[0]
         if h.passModel(lp) != _hc.HighsStatus.kOk:
@@ -636,13 +628,12 @@ class _LinearProgram:
             ):
                 return "unbounded", None
             return "infeasible", None
-        a_eq, b_eq, a_ub, b_ub = self.args
         res = linprog(
             c,
-            A_ub=a_ub if len(a_ub) else None,
-            b_ub=b_ub if len(a_ub) else None,
-            A_eq=a_eq if len(a_eq) else None,
-            b_eq=b_eq if len(a_eq) else None,
+            A_ub=self.a_ub if self.a_ub.shape[0] else None,
+            b_ub=np.zeros(self.a_ub.shape[0]) if self.a_ub.shape[0] else None,
+            A_eq=self.a_eq if self.a_eq.shape[0] else None,
+            b_eq=self.b_eq if self.a_eq.shape[0] else None,
             bounds=(0, None),
             method="highs",
         )
@@ -650,99 +641,112 @@ class _LinearProgram:
             return "optimal", res.x
         return ("unbounded", None) if res.status == 3 else ("infeasible", None)
 
+    def integer_optimum(self, c):
+        """min c.v over integers (milp): the point, or None when unbounded/failed."""
+        constraints = []
+        if self.a_eq.shape[0]:
+            constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
+        if self.a_ub.shape[0]:
+            constraints.append(LinearConstraint(self.a_ub, -np.inf, 0))
+        res = milp(c, constraints=constraints, integrality=np.ones(self.nv), bounds=(0, np.inf))
+        if res.status != 0 or res.x is None:
+            return None
+        return np.round(res.x)
 
-def _solve(members, pub, var, truth, rows, rhs, k):
-    """Integer bounds checks on one component; findings carry the member index as cell."""
+
+def _solve(members, var, truth, rows, rhs, k):
+    """Integer bounds checks on one component; findings carry the member index as cell.
+
+    Each check is a quantity (n, x or n - x of a hidden cell) and what would rule its
+    disclosure out: some integer solution where it is not the true value (x, n - x), at
+    k or above or 0 (a value inside 1..k-1), at 1 or above (a zero that would pin a rate).
+    The true numbers are the first witness; grouped and per-quantity programs find more."""
+    from scipy.sparse import coo_matrix
+
     nv = len(truth)
     truth_arr = np.asarray(truth, dtype=float)
-    a_eq = np.zeros((len(rows), nv))
-    for r, row in enumerate(rows):
-        for j, v in row:
-            a_eq[r, j] = v
-    b_eq = np.asarray(rhs, dtype=float)
-    # x <= n for rate cells.
-    ub_rows = []
-    for key in members:
-        if (key, "x") in var:
-            row = np.zeros(nv)
-            row[var[(key, "x")]] = 1
-            row[var[(key, "n")]] = -1
-            ub_rows.append(row)
-    a_ub = np.asarray(ub_rows) if ub_rows else np.zeros((0, nv))
-    b_ub = np.zeros(len(ub_rows))
-    programs = 0
-    lazy: list = []
-
-    class _Lazy:
-        def solve(self, c):
-            if not lazy:
-                lazy.append(_LinearProgram(a_eq, b_eq, a_ub, b_ub))
-            return lazy[0].solve(c)
-
-    lp = _Lazy()
-
-    # The quantities to check: (member index, name, coefficient vector, true value).
-    checks = []
+    # The quantities to check: member index, name, variable a minus variable b (or -1).
+    m_idx, names, ia, ib = [], [], [], []
     for m_i, key in enumerate(members):
         jn = var[(key, "n")]
-        vec = np.zeros(nv)
-        vec[jn] = 1
         if 1 <= truth[jn] <= k - 1:  # a count of k or more may be known
-            checks.append((m_i, "n", vec, truth[jn]))
+            m_idx.append(m_i), names.append("n"), ia.append(jn), ib.append(-1)
         if (key, "x") in var and truth[jn] > 0:  # an empty cell has no rate
             jx = var[(key, "x")]
-            vx = np.zeros(nv)
-            vx[jx] = 1
-            checks.append((m_i, "x", vx, truth[jx]))
-            vc = vec - vx
-            checks.append((m_i, "n-x", vc, truth[jn] - truth[jx]))
+            m_idx.append(m_i), names.append("x"), ia.append(jx), ib.append(-1)
+            m_idx.append(m_i), names.append("n-x"), ia.append(jn), ib.append(jx)
+    if not m_idx:
+        return [], 0
+    ia = np.asarray(ia, dtype=np.intp)
+    ib = np.asarray(ib, dtype=np.intp)
+    has_b = ib >= 0
+    ib_safe = np.where(has_b, ib, 0)
 
-    def optimise(vec, sense):
-        """Integer optimum of vec.v (sense +1 max, -1 min): (value, point) or (inf, None)."""
-        nonlocal programs
-        programs += 1
-        c = -sense * vec
-        status, point = lp.solve(c)
-        if status == "unbounded":
-            return sense * np.inf, None
-        if status != "optimal":
-            raise RuntimeError("audit: the published numbers are inconsistent")
-        if np.all(np.abs(point - np.round(point)) < _TOL):
-            point = np.round(point)
-            return float(vec @ point), point
-        programs += 1
-        constraints = [LinearConstraint(a_eq, b_eq, b_eq)] if len(a_eq) else []
-        if len(a_ub):
-            constraints.append(LinearConstraint(a_ub, -np.inf, b_ub))
-        res = milp(c, constraints=constraints, integrality=np.ones(nv), bounds=(0, np.inf))
-        if res.status != 0 or res.x is None:
-            return sense * np.inf, None  # unbounded integer program
-        point = np.round(res.x)
-        return float(vec @ point), point
+    def values(point):
+        return point[ia] - np.where(has_b, point[ib_safe], 0.0)
+
+    targets = values(truth_arr)
+
+    def satisfied_by(vals: np.ndarray) -> np.ndarray:
+        return np.where(
+            targets == 0,
+            vals >= 1,
+            np.where(targets >= k, vals != targets, (vals >= k) | (vals == 0)),
+        )
+
+    def objective(mask, weight=1.0):
+        c = np.zeros(nv)
+        weight = np.broadcast_to(np.asarray(weight, dtype=float), (int(mask.sum()),))
+        np.add.at(c, ia[mask], weight)
+        np.add.at(c, ib[mask & has_b], -weight[has_b[mask]])
+        return c
+
+    r_i, c_i, v_i = [], [], []
+    for r, row in enumerate(rows):
+        for j, v in row:
+            r_i.append(r), c_i.append(j), v_i.append(v)
+    a_eq = coo_matrix((v_i, (r_i, c_i)), shape=(len(rows), nv)).tocsr()
+    b_eq = np.asarray(rhs, dtype=float)
+    pairs = [(var[(key, "x")], var[(key, "n")]) for key in members if (key, "x") in var]
+    u_r = np.repeat(np.arange(len(pairs)), 2)
+    u_c = np.asarray([j for pair in pairs for j in pair], dtype=np.intp)
+    u_v = np.tile([1.0, -1.0], len(pairs))
+    a_ub = coo_matrix((u_v, (u_r, u_c)), shape=(len(pairs), nv)).tocsr()
+    programs = 0
+    lp_cache: list = []
+
+    def lp():
+        if not lp_cache:
+            lp_cache.append(_LinearProgram(a_eq, b_eq, a_ub))
+        return lp_cache[0]
 
     def lp_point(c):
         """An integral optimal vertex of min c.v (no integer program), or None."""
         nonlocal programs
         programs += 1
-        status, point = lp.solve(c)
+        status, point = lp().solve(c)
         if status != "optimal" or np.any(np.abs(point - np.round(point)) > _TOL):
             return None
         return np.round(point)
 
-    if not checks:
-        return [], programs
-    q_matrix = np.array([vec for _, _, vec, _ in checks])
-    targets = np.array([t for _, _, _, t in checks], dtype=float)
+    def optimise(c):
+        """Integer minimum of c.v: (value, point) or (-inf, None) when unbounded."""
+        nonlocal programs
+        programs += 1
+        status, point = lp().solve(c)
+        if status == "unbounded":
+            return -np.inf, None
+        if status != "optimal":
+            raise RuntimeError("audit: the published numbers are inconsistent")
+        if np.any(np.abs(point - np.round(point)) > _TOL):
+            programs += 1
+            point = lp().integer_optimum(c)
+            if point is None:
+                return -np.inf, None
+        point = np.round(point)
+        return float(c @ point), point
 
-    def satisfied_by(values: np.ndarray) -> np.ndarray:
-        """Per check: does a witness with these values rule the disclosure out?"""
-        return np.where(
-            targets == 0,
-            values >= 1,
-            np.where(targets >= k, values != targets, (values >= k) | (values == 0)),
-        )
-
-    done = satisfied_by(q_matrix @ truth_arr)
+    done = satisfied_by(targets)
 
     def settle(c) -> bool:
         """Solve min c.v; an integral vertex is a witness. True when it settled a check."""
@@ -752,7 +756,7 @@ def _solve(members, pub, var, truth, rows, rhs, k):
         point = lp_point(c)
         if point is None:
             return False
-        newly = satisfied_by(q_matrix @ point) & ~done
+        newly = satisfied_by(values(point)) & ~done
         done |= newly
         return bool(newly.any())
 
@@ -760,27 +764,37 @@ def _solve(members, pub, var, truth, rows, rhs, k):
     # (then down together) while that settles some, then two fixed pseudo-random
     # directions. The per-quantity programs below run only for what is left.
     for sense in (+1, -1):
-        while not done.all() and settle(-sense * q_matrix[~done].sum(axis=0)):
-            pass
+        for _ in range(8):
+            if done.all() or not settle(-sense * objective(~done)):
+                break
+    # Then each open quantity pushed its own (pseudo-random, fixed) way, while that helps.
     rng = np.random.default_rng(nv)
-    for _ in range(2):
-        settle(rng.choice((-1.0, 1.0), size=nv))
+    misses = 0
+    while not done.all() and misses < 2:
+        open_ = ~done
+        weights = rng.choice((-1.0, 1.0), size=int(open_.sum()))
+        misses = 0 if settle(-objective(open_, weights)) else misses + 1
     found = []
-    for i, (m_i, name, vec, t) in enumerate(checks):
+    for i in np.flatnonzero(~done):
         if done[i]:
             continue
-        hi, point = optimise(vec, +1)
+        t, name, m_i = targets[i], names[i], m_idx[i]
+        one = np.zeros(len(targets), dtype=bool)
+        one[i] = True
+        c = objective(one)
+        neg_hi, point = optimise(-c)
+        hi = -neg_hi
         if point is not None:
-            done |= satisfied_by(q_matrix @ point)
+            done |= satisfied_by(values(point))
         if done[i] or (t == 0 and hi >= 1) or (t >= k and hi != t) or (0 < t < k and hi >= k):
             continue
         if t == 0:
             reason = "rate pinned" if name != "n" else "pinned"
             found.append(Finding(reason, name, 0, hi, cell=m_i))
             continue
-        lo, point = optimise(vec, -1)
+        lo, point = optimise(c)
         if point is not None:
-            done |= satisfied_by(q_matrix @ point)
+            done |= satisfied_by(values(point))
         if done[i] or (t >= k and lo != t) or (0 < t < k and lo == 0):
             continue
         reason = "pinned" if lo == hi else "below k"

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from data_hub import api
 from equity_portal.core.models import Organization
+from vision import selectors as vision_selectors
 from vision.models import CharterGoal, ReviewStatus
 
 from .goals import Annotation, GoalAnalysis, GoalSpec, analyse_goal
@@ -55,18 +56,16 @@ def cycle_list(*, organization: Organization, campaign_ids=None) -> QuerySet[PDS
 
 
 # --- Goals ---------------------------------------------------------------------------------
-# Vision's goals are read from vision.models (Vision's selectors arrive after this app's first
-# version; these are the only queries on them here).
+# Vision's goals are read through vision.selectors where it has the query.
 
 
 def linkable_goals(*, organization: Organization, include=()) -> QuerySet[CharterGoal]:
     """Goals of the organization's approved charters in force, plus any already linked."""
-    in_force = Q(charter__status=ReviewStatus.APPROVED, charter__superseded_at__isnull=True)
+    approved = Q(charter__status=ReviewStatus.APPROVED, charter__superseded_at__isnull=True)
     extra = [g.pk for g in include]
     return (
-        CharterGoal.objects.filter(organization=organization)
-        .filter(in_force | Q(pk__in=extra))
-        .select_related("charter")
+        vision_selectors.goal_list(organization=organization, include_superseded=bool(extra))
+        .filter(approved | Q(pk__in=extra))
         .order_by("charter__title", "id")
     )
 

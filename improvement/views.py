@@ -208,6 +208,58 @@ def campaign_summary(request, pk: int):
     return render(request, "improvement/campaign_summary.html", context)
 
 
+@org_view(Capability.VIEW)
+def campaign_cycles_csv(request, pk: int):
+    campaign = _campaign(pk)
+    return csv_download(
+        request,
+        what="pdsa_cycle",
+        filters={"campaign": campaign.pk},
+        filename=f"pdsa-cycles-campaign-{campaign.pk}-{request.organization.slug}.csv",
+        header=[
+            "campaign",
+            "number",
+            "follows",
+            "change_idea",
+            "question",
+            "prediction",
+            "who",
+            "when",
+            "where",
+            "data_to_collect",
+            "start_date",
+            "end_date",
+            "what_happened",
+            "problems",
+            "study",
+            "decision",
+            "next_cycle_tests",
+        ],
+        rows=(
+            [
+                campaign.name,
+                c.number,
+                c.follows.number if c.follows else "",
+                c.change_idea,
+                c.question,
+                c.prediction,
+                c.plan_who,
+                c.plan_when,
+                c.plan_where,
+                c.plan_data,
+                c.start_date.isoformat(),
+                c.end_date.isoformat() if c.end_date else "",
+                c.what_happened,
+                c.problems,
+                c.study,
+                c.decision,
+                c.next_test,
+            ]
+            for c in selectors.campaign_cycles(campaign=campaign)
+        ),
+    )
+
+
 # --- PDSA cycles ---------------------------------------------------------------------------
 
 
@@ -314,6 +366,81 @@ def goal_list(request):
     return render(
         request, "improvement/goal_list.html", {"page": page, "charter_rows": charter_rows}
     )
+
+
+GOAL_CSV_HEADER = [
+    "goal",
+    "title",
+    "charter",
+    "measure",
+    "dimension",
+    "group",
+    "reference_group",
+    "aim",
+    "target_value",
+    "target_date",
+    "baseline_period_label",
+    "latest_period_label",
+    "gap_change",
+    "gap_change_lower",
+    "gap_change_upper",
+    "verdict",
+    "percent_of_the_way",
+    "on_track",
+    "met",
+    "variation",
+    "assurance",
+    "not_met",
+    "not_sustained",
+]
+
+
+@org_view(Capability.VIEW)
+def goal_list_csv(request):
+    """One row per goal on this page's terms: the gap's change, progress, icons and flags."""
+    goals = selectors.linkable_goals(organization=request.organization)
+
+    def rows():
+        for goal in goals.iterator(chunk_size=200):
+            a = selectors.goal_analysis(goal=goal)
+            g, p = a.gap_change, a.progress
+            yield [
+                goal.pk,
+                goal.title,
+                goal.charter.title,
+                goal.measure,
+                goal.dimension,
+                goal.group,
+                goal.reference_group,
+                goal.aim,
+                goal.target_value,
+                goal.target_date.isoformat(),
+                goal.baseline_period_label,
+                a.latest.period_label if a.latest else "",
+                g.change if g else None,
+                g.lower if g else None,
+                g.upper if g else None,
+                g.verdict if g else "",
+                p.percent if p else None,
+                _bool(p.on_track) if p else "",
+                _bool(p.met) if p else "",
+                a.variation or "",
+                a.assurance or "",
+                _bool(a.not_met),
+                _bool(a.not_sustained),
+            ]
+
+    return csv_download(
+        request,
+        what="improvement_goal",
+        filename=f"improve-goals-{request.organization.slug}.csv",
+        header=GOAL_CSV_HEADER,
+        rows=rows(),
+    )
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def _goal(pk: int):

@@ -6,7 +6,7 @@ exact links they use. `seed_key` identifies a starter row, so seeding again adds
 Bump SEED_VERSION when new starter rows are added, so existing organizations receive them.
 """
 
-SEED_VERSION = 2
+SEED_VERSION = 3
 
 AMA = "https://www.ama-assn.org/"
 
@@ -316,6 +316,17 @@ GLOSSARY = [
             "A chart of a measure over time with its median, used to tell a real change from "
             "ordinary variation. A control chart adds limits computed from the data. Shown per "
             "group, they show whether a gap between groups is actually closing."
+        ),
+    },
+    {
+        "seed_key": "special-cause",
+        "term": "Special cause variation",
+        "aliases": "special cause,special-cause variation,common cause,common cause variation",
+        "definition": (
+            "Variation a run or control chart says is unlikely to be chance: a point beyond the "
+            "control limits, a run too long on one side of the median, or too few crossings of "
+            "it. Common cause variation is the ordinary noise of a stable process. A change made "
+            "in a PDSA cycle should show as special cause in the right direction."
         ),
     },
     {

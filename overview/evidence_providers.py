@@ -19,9 +19,11 @@ from equity_portal.core.evidence import (
     register_evidence_provider,
 )
 from equity_portal.core.models import Organization
+from improvement import selectors as improve_selectors
 from learning import selectors as learn_selectors
+from vision import selectors as vision_selectors
 
-from . import selectors
+from . import selectors, steps45
 
 YEAR = timedelta(days=366)
 BOARD_REPORT_ACTION = "board_report.download"
@@ -170,6 +172,97 @@ def board_report_downloaded(organization: Organization) -> EvidenceResult:
     return EvidenceResult(PARTLY, "The last board report is more than a year old.", items)
 
 
+def approved_vision(organization: Organization) -> EvidenceResult:
+    vision = vision_selectors.approved_vision(organization)
+    if vision is None:
+        return EvidenceResult(NONE, "No vision statement is approved yet.")
+    item = EvidenceItem(
+        label=f"Vision statement, version {vision.version}",
+        url=_url(organization, "vision:statement"),
+        detail=vision.text[:200],
+        date=timezone.localtime(vision.decided_at).date() if vision.decided_at else None,
+    )
+    return EvidenceResult(MET, "An approved vision names the organization's equity aims.", (item,))
+
+
+def approved_charter(organization: Organization) -> EvidenceResult:
+    charters = list(vision_selectors.charter_list(organization=organization)[:ITEMS_SHOWN])
+    items = tuple(
+        EvidenceItem(
+            label=c.title,
+            url=_url(organization, "vision:charter_detail", pk=c.pk),
+            detail=f"{c.get_status_display()}, {c.goal_count} goal(s)",
+            date=timezone.localtime(c.decided_at).date() if c.decided_at else None,
+        )
+        for c in charters
+    )
+    if not items:
+        return EvidenceResult(NONE, "No charter (written action plan) yet.")
+    if any(c.status == "approved" and c.goal_count for c in charters):
+        return EvidenceResult(MET, "An approved charter with goals on a disparity.", items)
+    return EvidenceResult(PARTLY, "Charters are drafted but none with goals is approved.", items)
+
+
+def leader_approvals(organization: Organization) -> EvidenceResult:
+    decided = [
+        c
+        for c in vision_selectors.charter_list(organization=organization)[:ITEMS_SHOWN]
+        if c.decided_by_id and c.status == "approved"
+    ]
+    items = tuple(
+        EvidenceItem(
+            label=f"{c.title} approved",
+            url=_url(organization, "vision:charter_detail", pk=c.pk),
+            date=timezone.localtime(c.decided_at).date() if c.decided_at else None,
+        )
+        for c in decided
+    )
+    if not items:
+        return EvidenceResult(NONE, "No charter has been approved by a leader.")
+    return EvidenceResult(MET, "Leaders approve the equity charters.", items)
+
+
+def pdsa_cycles(organization: Organization) -> EvidenceResult:
+    cycles = list(
+        improve_selectors.cycle_list(organization=organization).order_by("-start_date")[
+            :ITEMS_SHOWN
+        ]
+    )
+    items = tuple(
+        EvidenceItem(
+            label=f"{c.campaign.name}, PDSA {c.number}: {c.change_idea}",
+            url=_url(organization, "improvement:cycle_detail", pk=c.pk),
+            date=c.start_date,
+        )
+        for c in cycles
+    )
+    if not items:
+        return EvidenceResult(NONE, "No PDSA cycle is recorded.")
+    return EvidenceResult(MET, "Improvement cycles test changes on equity goals.", items)
+
+
+def goal_responses(organization: Organization) -> EvidenceResult:
+    """Action when goals are not achieved or sustained: every flag answered is met; a flag
+    without a response is partly met; no flag and no response is no evidence yet."""
+    rows = steps45.priority_goals(organization)
+    flags = [f for row in rows for f in row.flags]
+    items = tuple(
+        EvidenceItem(
+            label=f"{row.goal.title}: {flag.label.lower()}",
+            url=row.url,
+            detail="Response recorded" if not flag.open else "Response still owed",
+            date=flag.period_start,
+        )
+        for row in rows
+        for flag in row.flags
+    )
+    if not flags:
+        return EvidenceResult(NONE, "No goal has been flagged as not met or not sustained.")
+    if all(not f.open for f in flags):
+        return EvidenceResult(MET, "Every flagged goal has a recorded response.", items)
+    return EvidenceResult(PARTLY, "Some flagged goals still wait for a response.", items)
+
+
 def register_all() -> None:
     providers = [
         ("champion_named", "Equity champion named", "commit", champion_named),
@@ -184,6 +277,12 @@ def register_all() -> None:
          social_needs_measures),
         ("board_report_downloaded", "Board report downloaded", "overview",
          board_report_downloaded),
+        ("approved_vision", "Approved vision statement", "vision", approved_vision),
+        ("approved_charter", "Approved charter (action plan)", "vision", approved_charter),
+        ("leader_approvals", "Charters approved by leaders", "vision", leader_approvals),
+        ("pdsa_cycles", "PDSA cycles recorded", "improve", pdsa_cycles),
+        ("goal_responses", "Responses to goals not met or sustained", "improve",
+         goal_responses),
     ]  # fmt: skip
     for key, label, step, collect in providers:
         register_evidence_provider(key, label=label, step=step, collect=collect)

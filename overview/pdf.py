@@ -71,6 +71,11 @@ def _table(rows: list[list], widths: list[float]) -> Table:
 # --------------------------------------------------------------------------- charts
 
 
+def _c(hex_colour: str):
+    """A reportlab colour (drawings rendered to SVG need Color objects, not strings)."""
+    return colors.HexColor(hex_colour)
+
+
 def _nice_range(values: list[float]) -> tuple[float, float, float]:
     lo, hi = min(values), max(values)
     span = max(hi - lo, 5.0)
@@ -93,7 +98,7 @@ def priority_chart_drawing(chart: PriorityChart, width: float = 460, height: flo
         values.append(chart.target_rate * 100)
     if not values:
         drawing.add(String(left, height / 2, "No period can be shown (small numbers).", fontSize=9))
-        drawing.add(String(left, 6, chart.provenance[:150], fontSize=6, fillColor="#444444"))
+        drawing.add(String(left, 6, chart.provenance[:150], fontSize=6, fillColor=_c("#444444")))
         return drawing
     lo, hi, step = _nice_range(values)
     n = len(chart.points)
@@ -104,10 +109,10 @@ def priority_chart_drawing(chart: PriorityChart, width: float = 460, height: flo
     def y(v: float) -> float:
         return bottom + plot_h * (v - lo) / (hi - lo)
 
-    drawing.add(Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor="#BBBBBB"))
+    drawing.add(Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor=_c("#BBBBBB")))
     tick = lo
     while tick <= hi + 1e-9:
-        drawing.add(Line(left, y(tick), left + plot_w, y(tick), strokeColor="#E5E5E5"))
+        drawing.add(Line(left, y(tick), left + plot_w, y(tick), strokeColor=_c("#E5E5E5")))
         drawing.add(String(left - 4, y(tick) - 3, f"{tick:.0f}%", fontSize=7, textAnchor="end"))
         tick += step
     every = max(1, math.ceil(n / 8))
@@ -126,17 +131,21 @@ def priority_chart_drawing(chart: PriorityChart, width: float = 460, height: flo
         for i, rate in enumerate([*rates, None]):
             if rate is not None:
                 segment += [x(i), y(rate * 100)]
-                drawing.add(Circle(x(i), y(rate * 100), 2.2, fillColor=colour, strokeColor=colour))
+                dot = Circle(x(i), y(rate * 100), 2.2, fillColor=_c(colour))
+                dot.strokeColor = _c(colour)
+                drawing.add(dot)
             elif segment:
                 if len(segment) >= 4:
                     drawing.add(
-                        PolyLine(segment, strokeColor=colour, strokeWidth=1.6,
+                        PolyLine(segment, strokeColor=_c(colour), strokeWidth=1.6,
                                  strokeDashArray=dash)
                     )  # fmt: skip
                 segment = []
     if chart.target_rate is not None:
         ty = y(chart.target_rate * 100)
-        drawing.add(Line(left, ty, left + plot_w, ty, strokeColor=TARGET, strokeDashArray=[1, 2]))
+        target = Line(left, ty, left + plot_w, ty, strokeColor=_c(TARGET))
+        target.strokeDashArray = [1, 2]
+        drawing.add(target)
         drawing.add(String(left + plot_w - 2, ty + 3, "target", fontSize=7, textAnchor="end"))
     legend_y = bottom - 26
     for j, (label, colour, dash) in enumerate(
@@ -144,11 +153,11 @@ def priority_chart_drawing(chart: PriorityChart, width: float = 460, height: flo
                                              [3, 2])]
     ):  # fmt: skip
         lx = left + j * (plot_w / 2)
-        drawing.add(Line(lx, legend_y + 3, lx + 16, legend_y + 3, strokeColor=colour,
+        drawing.add(Line(lx, legend_y + 3, lx + 16, legend_y + 3, strokeColor=_c(colour),
                          strokeWidth=1.6, strokeDashArray=dash))  # fmt: skip
         drawing.add(String(lx + 20, legend_y, label[:60], fontSize=7.5))
     drawing.add(String(left, 6, ("Source: " + chart.provenance)[:160], fontSize=6,
-                       fillColor="#444444"))  # fmt: skip
+                       fillColor=_c("#444444")))  # fmt: skip
     return drawing
 
 

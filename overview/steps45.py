@@ -8,17 +8,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from equity_portal.core.models import Membership, Organization
 from equity_portal.core.roles import Capability
 from improvement import selectors as improve_selectors
-
-# Vision's selectors arrive with its pages; until then its few counts are read from its models
-# here (Improve does the same for goals), and links to its pages appear once they exist.
-from vision.models import Charter, PriorityInequity, ReviewStatus, VisionStatement
+from vision import selectors as vision_selectors
 
 # Priority goals shown on the overview (the toolkit: a few actionable inequities). A cap keeps
 # the page's queries bounded whatever the number of goals.
@@ -58,55 +54,33 @@ CHARTER_LABELS = {
 
 
 def charters_waiting(organization: Organization):
-    return Charter.objects.filter(
-        organization=organization, status=ReviewStatus.SUBMITTED, superseded_at__isnull=True
-    ).order_by("submitted_at", "pk")
+    return vision_selectors.charters_waiting_for_approval(organization=organization)
 
 
 def vision_summary(organization: Organization) -> VisionSummary:
-    vision = (
-        VisionStatement.objects.filter(organization=organization, status=ReviewStatus.APPROVED)
-        .order_by("-version")
-        .first()
-    )
-    priorities = Counter(
-        dict(
-            PriorityInequity.objects.filter(organization=organization)
-            .order_by()
-            .values("status")
-            .annotate(n=Count("pk"))
-            .values_list("status", "n")
-        )
-    )
+    summary = vision_selectors.vision_summary(organization=organization)
     statuses = Counter(
-        dict(
-            Charter.objects.filter(organization=organization, superseded_at__isnull=True)
-            .order_by()
-            .values("status")
-            .annotate(n=Count("pk"))
-            .values_list("status", "n")
-        )
+        vision_selectors.charter_list(organization=organization).values_list("status", flat=True)
     )
+    vision = summary["vision"]
     return VisionSummary(
         approved=vision is not None,
         text=vision.text if vision is not None else "",
-        adopted=priorities["adopted"],
-        proposed=priorities["proposed"],
+        adopted=summary["adopted"],
+        proposed=summary["proposed"],
         charters_by_status=tuple(
             (status, label, statuses[status])
             for status, label in CHARTER_LABELS.items()
             if statuses[status]
         ),
-        waiting=statuses[ReviewStatus.SUBMITTED],
+        waiting=summary["waiting"],
         url=_url(organization, "vision:index"),
     )
 
 
 def charter_list(organization: Organization):
     """Charters in force (the newest revision of each), for the board report."""
-    return Charter.objects.filter(organization=organization, superseded_at__isnull=True).order_by(
-        "title", "pk"
-    )
+    return vision_selectors.charter_list(organization=organization)
 
 
 def campaign_progress(organization: Organization, today: date | None = None) -> list:

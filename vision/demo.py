@@ -202,7 +202,7 @@ def vision_demo_seed(*, organization: Organization, users: dict) -> bool:
             partner=partners[0],
             role="Patient navigators; co-design of outreach.",
         )
-        _demo_goal(charter, author, priorities[0], target_date)
+        _demo_goal(charter, author, priorities[0], target_date, earlier_baseline=True)
         services.charter_submit(charter=charter, actor=author)
         services.charter_approve(
             charter=charter, actor=leader_user, comment="Approved: report progress quarterly."
@@ -261,9 +261,24 @@ def _demo_charter(organization, author, team, title, priority) -> Charter:
     return charter
 
 
-def _demo_goal(charter, author, priority, target_date):
+def _demo_goal(charter, author, priority, target_date, *, earlier_baseline=False):
     snapshot_gap = priority.snapshot.get("difference")
     target = round(max(snapshot_gap / 2, 0.01), 4) if snapshot_gap else 0.02
+    baseline_period = None
+    if earlier_baseline:
+        # The approved charter's baseline is a year before the latest data, so Improve's demo
+        # campaign has follow-up periods to chart and a verdict on the gap.
+        starts = [
+            p.period_start
+            for p in api.measure_series(
+                charter.organization,
+                priority.measure,
+                priority.dimension,
+                priority.group,
+                priority.reference_group,
+            ).points
+        ]
+        baseline_period = starts[-5] if len(starts) >= 6 else None
     return services.goal_create(
         charter=charter,
         actor=author,
@@ -272,4 +287,5 @@ def _demo_goal(charter, author, priority, target_date):
         aim="difference",
         target_value=target,
         target_date=target_date,
+        baseline_period=baseline_period,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.template.loader import render_to_string
 
 from data_hub import api
 from equity_portal.core.models import AuditEvent, Membership, Organization, Team
@@ -129,6 +130,8 @@ def find_live_priority(
 @dataclass(frozen=True)
 class TodayGap:
     period_label: str
+    rate: float | None
+    reference_rate: float | None
     difference: float | None
     ratio: float | None
     suppressed: bool
@@ -149,8 +152,11 @@ def today_gaps(
         table = tables[pair]
         row = table.row(p.group) if table is not None else None
         if row is not None and (row.reference_group or table.reference_group) == p.reference_group:
+            reference_row = table.row(p.reference_group)
             gaps[p.pk] = TodayGap(
                 period_label=table.period_label,
+                rate=row.rate,
+                reference_rate=reference_row.rate if reference_row is not None else None,
                 difference=row.difference,
                 ratio=row.ratio,
                 suppressed=row.suppressed,
@@ -162,6 +168,8 @@ def today_gaps(
         gaps[p.pk] = (
             TodayGap(
                 period_label=snapshot.period_label,
+                rate=snapshot.rate,
+                reference_rate=snapshot.reference_rate,
                 difference=snapshot.difference,
                 ratio=snapshot.ratio,
                 suppressed=snapshot.suppressed or snapshot.reference_suppressed,
@@ -431,8 +439,6 @@ def vision_summary(*, organization: Organization) -> dict:
 
 def home_panel(request) -> str:
     """The approved vision on the organization's home page (registered with the core)."""
-    from django.template.loader import render_to_string
-
     vision = approved_vision(request.organization)
     if vision is None:
         return ""

@@ -847,9 +847,11 @@ def goal_create(
     target_date: date,
     granularity: str = "",
     owner: Membership | None = None,
+    baseline_period: date | None = None,
 ) -> CharterGoal:
     """A SMART goal on the priority's measure and group, against the priority's reference group
-    (fixed here, at baseline). The baseline is the latest published period, from the read API."""
+    (fixed here, at baseline). The baseline is the latest published period, from the read API
+    (or `baseline_period`: the demo's charter dates from a year before its latest data)."""
     _require_editable(charter)
     organization = charter.organization
     _require_same_org(organization, priority, "The priority")
@@ -858,7 +860,12 @@ def goal_create(
     if owner is not None:
         _require_active_member(organization, owner, "The goal's owner")
     snapshot = api.baseline_snapshot(
-        organization, priority.measure, priority.dimension, priority.group, priority.reference_group
+        organization,
+        priority.measure,
+        priority.dimension,
+        priority.group,
+        priority.reference_group,
+        period=baseline_period,
     )
     granularity = granularity or (snapshot.granularity if snapshot else "quarter")
     _validate_goal(

@@ -161,6 +161,10 @@ def quality_compute(*, extract_id: int) -> int | None:
     from data_hub import disclosure
 
     disclosure.protect_extract(extract=extract)
+    # ... and the published results follow those decisions.
+    from data_hub.results import publishing
+
+    publishing.publish_extract(extract=extract)
     return len(rows)
 
 

@@ -6,11 +6,11 @@ from django.shortcuts import render
 
 from data_hub import disclosure
 from data_hub.community import selectors as community_selectors
+from data_hub.provenance import Provenance
 from data_hub.results import exports
 from data_hub.results import selectors as results_selectors
 from data_hub.results import services as results_services
-from data_hub.results.charts import with_provenance
-from data_hub.results.selectors import Provenance
+from equity_portal.core.charts import with_provenance
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import org_view
 
@@ -20,7 +20,7 @@ from .models import ALL_SITES
 
 def _extract(request):
     return results_selectors.requested_extract(
-        organization=request.organization, raw=request.GET.get("extract")
+        organization=request.organization, raw=request.GET.get("extract"), published=False
     )
 
 
@@ -56,7 +56,9 @@ def report(request):
     context.update(
         snapshot=selectors.snapshot(organization=organization, extract=extract),
         provenance=Provenance.of(extract),
-        extracts=list(results_selectors.processed_extracts(organization=organization)[:20]),
+        extracts=list(
+            results_selectors.processed_extracts(organization=organization, published=False)[:20]
+        ),
         by_period=[r for r in rows if r["site"] == ALL_SITES],
         by_site=[r for r in rows if r["site"] != ALL_SITES],
         trend=trend,

@@ -1,19 +1,17 @@
 """CSV and XLSX exports of results, summary measures and data quality (issue 6 §5).
 
 One row builder per file, shared by the web downloads and `manage.py export_results`, so
-both give the same bytes. Rows are built from `equity_stats` output only: suppressed rows
-keep their identity and `suppressed=true` with every number empty. Rates are written at
-full precision (Python's shortest round-trip repr, up to 17 significant digits).
+both give the same bytes. Rows are the published rows (`selectors.results_rows`), the same
+the pages, charts and the read API show: suppressed rows keep their identity and
+`suppressed=true` with every number empty. Rates are written at full precision (Python's
+shortest round-trip repr, up to 17 significant digits).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
-import pandas as pd
-
-from data_hub.models import OVERALL_DIMENSION, Extract, Measure
+from data_hub.models import Extract, Measure, dimension_label
 from equity_portal.core import exports
 from equity_portal.core.models import Organization
 
@@ -56,6 +54,7 @@ SUMMARY_COLUMNS = (
     "between_group_variance",
     "theil_index",
     "mean_log_deviation",
+    "blank_reason",
 )
 NUMBER_COLUMNS = (
     "numerator",
@@ -74,102 +73,23 @@ WHATS = ("results", "summary", "quality")
 FORMATS = ("csv", "xlsx")
 
 
-def _number(value):
-    """None for missing (NA, NaN, inf), else an int or a float."""
-    if value is None or value is pd.NA:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, bool):
-        return value
-    if float(value).is_integer() and not isinstance(value, float):
-        return int(value)
-    value = float(value)
-    return None if math.isinf(value) else value
-
-
-def _bool(value) -> bool:
-    return False if value is None or value is pd.NA or pd.isna(value) else bool(value)
-
-
-def _text(value) -> str:
-    if value is None or value is pd.NA:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
-
-def results_rows(frame: pd.DataFrame) -> list[dict]:
+def results_rows(rows: Iterable[dict]) -> list[dict]:
     """One dict per measure x period x dimension x group, keys RESULTS_COLUMNS."""
-    rows = []
-    for r in frame.to_dict("records"):
-        suppressed = _bool(r["suppressed"])
-        row = {
-            "measure": r["measure_code"],
-            "period_start": r["period_start"],
-            "granularity": r["granularity"],
-            "period_label": r["period_label"],
-            "dimension": r["dimension"],
-            "group": r["group"],
-            "suppressed": suppressed,
-            "reference_group": _text(r["reference_group"]),
-            "is_reference": _bool(r["is_reference"]),
-            "significant": False if suppressed else _bool(r["significant"]),
-        }
-        for column in NUMBER_COLUMNS:
-            row[column] = None if suppressed else _number(r[column])
-        if row["numerator"] is not None:
-            row["numerator"] = int(row["numerator"])
-            row["denominator"] = int(row["denominator"])
-        rows.append({c: row[c] for c in RESULTS_COLUMNS})
-    return rows
+    out = []
+    for r in rows:
+        row = {c: r[c] for c in RESULTS_COLUMNS}
+        row["significant"] = bool(r["significant"]) if not r["suppressed"] else False
+        out.append(row)
+    return out
 
 
-def summary_rows(frame: pd.DataFrame) -> list[dict]:
-    rows = []
-    for r in frame.to_dict("records"):
-        row = {
-            "measure": r["measure_code"],
-            "period_start": r["period_start"],
-            "period_label": r["period_label"],
-            "dimension": r["dimension"],
-            "reference_group": _text(r["reference_group"]),
-            "groups_compared": int(r["groups_compared"]),
-        }
-        for column in SUMMARY_COLUMNS[6:]:
-            row[column] = _number(r[column])
-        rows.append(row)
-    return rows
+def summary_rows(rows: Iterable[dict]) -> list[dict]:
+    return [{c: r[c] for c in SUMMARY_COLUMNS} for r in rows]
 
 
 # --------------------------------------------------------------------------- writers
 # The core's one CSV/XLSX writer (formula-safe; readable XLSX). The CSV keeps these codes as
 # its header; the XLSX shows the labels, rates as percentages, counts with separators.
-
-DIMENSION_LABELS = {
-    "race": "Race",
-    "ethnicity": "Ethnicity",
-    "race_ethnicity": "Race and ethnicity",
-    "language": "Preferred language",
-    "sex": "Sex",
-    "age_band": "Age band",
-    "payer": "Payer",
-    "site": "Site",
-    OVERALL_DIMENSION: "All patients",
-}
-
-
-def dimension_label(code: str) -> str:
-    parts = str(code).split(" x ")
-    return " × ".join(DIMENSION_LABELS.get(p, p.replace("_", " ").capitalize()) for p in parts)
-
 
 _KINDS = {
     "numerator": exports.COUNT,
@@ -279,33 +199,12 @@ def write_xlsx(
 # --------------------------------------------------------------------------- whole exports
 
 
-def _measures(organization: Organization) -> dict[int, Measure]:
-    return {m.pk: m for m in Measure.objects.filter(organization=organization)}
-
-
 def results_export_rows(*, organization: Organization, extract: Extract) -> list[dict]:
-    counts = selectors.count_frame(organization=organization, extract=extract)
-    frame = selectors.stratified(
-        counts,
-        organization=organization,
-        extract=extract,
-        measures=_measures(organization),
-        k=selectors.export_k(organization),
-    )
-    return results_rows(frame)
+    return results_rows(selectors.results_rows(organization=organization, extract=extract))
 
 
 def summary_export_rows(*, organization: Organization, extract: Extract) -> list[dict]:
-    counts = selectors.count_frame(organization=organization, extract=extract)
-    counts = counts[counts["dimension"] != OVERALL_DIMENSION]
-    frame = selectors.stratified(
-        counts,
-        organization=organization,
-        extract=extract,
-        measures=_measures(organization),
-        k=selectors.export_k(organization),
-    )
-    return summary_rows(selectors.summary(frame))
+    return summary_rows(selectors.summary_rows(organization=organization, extract=extract))
 
 
 def build(
@@ -314,7 +213,7 @@ def build(
     """(content, filename, content type) of one export."""
     if what not in WHATS or file_format not in FORMATS:
         raise ValueError(f"unknown export {what!r} / {file_format!r}")
-    provenance = Provenance.of(extract)
+    provenance = selectors.provenance_of(extract)
     k = selectors.export_k(organization)
     if what == "results":
         columns, rows = (
@@ -336,7 +235,9 @@ def build(
     stem = f"{what}-extract-{extract.pk}-{provenance.method_version}"
     if file_format == "csv":
         return write_csv(columns, rows), f"{stem}.csv", "text/csv; charset=utf-8"
-    measure_names = {m.code: m.name for m in _measures(organization).values()}
+    measure_names = dict(
+        Measure.objects.filter(organization=organization).values_list("code", "name")
+    )
     content = write_xlsx(
         columns, rows, title=what, provenance=provenance, k=k, labels={"measure": measure_names}
     )

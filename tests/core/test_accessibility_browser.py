@@ -247,6 +247,8 @@ def _horizontal_scroll_problem(page: Page) -> str | None:
     size = page.viewport_size
     page.set_viewport_size({"width": 390, "height": 844})
     try:
+        # Loaded at that width, as a phone would (charts size themselves when drawn).
+        page.reload()
         overflow = page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )

@@ -20,6 +20,7 @@ from tests.data_hub_results.factories import (
     ProvenanceFactory,
     add_counts,
     fixture_extract,
+    publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,8 @@ def test_series_across_two_overlapping_extracts_takes_the_latest_processed(org):
     # The newer extract restates Q2 (corrected numerators) and adds Q3.
     add_counts(newer, measure, Q2, "race_ethnicity", _shift(RACE_Q2, 20))
     add_counts(newer, measure, Q3, "race_ethnicity", RACE_Q2)
+    publish(older)
+    publish(newer)
 
     series = api.measure_series(org, "screen", "race_ethnicity", BLACK, WHITE)
     assert [p.period_start for p in series.points] == [Q1, Q2, Q3]
@@ -152,6 +155,7 @@ def test_baseline_snapshot_round_trips_and_does_not_move(org):
     # A later extract restating Q1 changes the series, never the stored snapshot.
     later = _extract(org, "restated.csv", timezone.now() + timedelta(days=1))
     add_counts(later, measure, Q1, "race_ethnicity", _shift(RACE_Q1, 30))
+    publish(later)
     restated = api.measure_series(org, "screen", "race_ethnicity", BLACK, WHITE).points[0]
     assert restated.numerator == RACE_Q1[BLACK][0] + 30 and restated.extract_id == later.pk
     assert api.BaselineSnapshot.from_dict(stored).numerator == RACE_Q1[BLACK][0]

@@ -41,7 +41,13 @@ def read_xlsx(response, sheet=None) -> list[dict]:
         else:
             header.append(codes[heading])
     return [
-        dict(zip(header, (v.date() if isinstance(v, datetime) else v for v in row), strict=True))
+        dict(
+            zip(
+                header,
+                (v.date().isoformat() if isinstance(v, datetime) else v for v in row),
+                strict=True,
+            )
+        )
         for row in rows[1:]
     ]
 

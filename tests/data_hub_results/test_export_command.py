@@ -62,10 +62,11 @@ def test_xlsx_of_a_named_extract(org, extract_and_measures, tmp_path):
     header = next(workbook["summary"].iter_rows(values_only=True))
     # Labels for people, each labelled code column followed by its codes (issue 16).
     assert header[:4] == ("Measure", "Measure (code)", "Period start", "Period")
-    assert len(header) == 12 + 2  # measure and dimension each gain a code column
+    # measure and dimension each gain a code column; issue 11 adds the blank reason
+    assert len(header) == 13 + 2
     readme = {r[0]: r[1] for r in workbook["Read me"].iter_rows(values_only=True) if r and r[0]}
     assert readme["Extract id"] == str(extract_and_measures[0].pk)
-    assert readme["Method version"] == "stats-1"
+    assert readme["Method version"] == "stats-2"
     assert readme["Value map version"] == "3"
     assert "are suppressed" in readme["Suppression"]
 

@@ -14,7 +14,14 @@ from data_hub.quality.models import ALL_SITES, QualityCount, QualitySnapshot
 from equity_stats import DECLINED, UNKNOWN
 
 from .conftest import url
-from .factories import Q2, ExtractFactory, MeasureFactory, ProvenanceFactory, add_counts
+from .factories import (
+    Q2,
+    ExtractFactory,
+    MeasureFactory,
+    ProvenanceFactory,
+    add_counts,
+    publish,
+)
 from .helpers import read_csv
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +72,7 @@ def linked_extract(org):
     QualitySnapshot.objects.create(
         organization=org, extract=extract, patients=343, computed_at=timezone.now()
     )
+    publish(extract)  # as the quality job does once the quality counts are stored
     return extract, measure
 
 

@@ -54,6 +54,7 @@ def test_another_organizations_objects_are_404(member_client, org, other_org):
         url("campaign_detail", org, pk=campaign.pk),
         url("campaign_edit", org, pk=campaign.pk),
         url("campaign_summary", org, pk=campaign.pk),
+        url("campaign_cycles_csv", org, pk=campaign.pk),
         url("cycle_create", org, pk=campaign.pk),
         url("cycle_detail", org, pk=cycle.pk),
         url("cycle_edit", org, pk=cycle.pk),
@@ -66,6 +67,7 @@ def test_another_organizations_objects_are_404(member_client, org, other_org):
         assert client.post(path, {"reason": "x"}).status_code == 404, path
     # and the other organization's goal is not offered when creating a campaign here
     assert goal.title not in client.get(url("campaign_create", org)).content.decode()
+    assert goal.title not in client.get(url("goal_list_csv", org)).content.decode()
     assert client.get(url("index", other_org)).status_code == 404
 
 

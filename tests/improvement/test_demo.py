@@ -42,3 +42,34 @@ def test_waits_for_the_demo_charter_then_seeds_once(demo_org, member_client):
     html = client.get(url("goal_detail", demo_org, pk=goal.pk)).content.decode()
     assert "Narrowing" in html and "PDSA 3" in html
     assert "Reminder calls in the patient" in html
+
+
+def test_a_goal_can_take_its_baseline_from_an_earlier_period(demo_org):
+    """Vision's goal_create(baseline_period=...) (used by the demo, so its campaign has
+    follow-up periods to chart and a verdict) snapshots that period, not the latest."""
+    from equity_portal.core.models import Membership
+    from vision import services as vision_services
+    from vision.models import PriorityInequity
+
+    screening_extract(demo_org)
+    member = Membership.objects.filter(organization=demo_org, role=Role.LEADER).first()
+    priority = PriorityInequity.objects.create(
+        organization=demo_org,
+        measure="screen",
+        dimension="race_ethnicity",
+        group="Black or African American",
+        reference_group="White",
+        status="adopted",
+    )
+    charter = CharterFactory(organization=demo_org, status="draft")
+    goal = vision_services.goal_create(
+        charter=charter,
+        actor=member.user,
+        priority=priority,
+        title="Halve the gap",
+        aim="difference",
+        target_value=0.1,
+        target_date=QUARTERS[-1].replace(year=2027),
+        baseline_period=QUARTERS[5],
+    )
+    assert goal.baseline_period_start == QUARTERS[5] and goal.baseline_rate == 100 / 200

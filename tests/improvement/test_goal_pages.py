@@ -234,3 +234,22 @@ def test_summary_page_is_one_printable_page(member_client, org, screening):
         assert text in html, text
     assert len(_figures(html)) == 1
     assert BASELINE_INDEX == 5
+
+
+def test_goal_list_csv_and_cycles_csv(member_client, org, screening):
+    client = member_client(org, Role.LEADER)
+    goal = make_goal(org)
+    campaign = CampaignFactory(organization=org)
+    campaign.goals.add(goal)
+    PDSACycleFactory(campaign=campaign, change_idea="=Screen at check-in", decision="adopt")
+    rows = _csv(client.get(url("goal_list_csv", org)))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["goal"] == str(goal.pk) and row["verdict"] == "narrowing"
+    assert float(row["gap_change_upper"]) < 0 and row["on_track"] in ("true", "false")
+    assert row["not_met"] == "false" and row["latest_period_label"] == "2025-Q4"
+    cycles = _csv(client.get(url("campaign_cycles_csv", org, pk=campaign.pk)))
+    assert cycles[0]["number"] == "1" and cycles[0]["change_idea"] == "'=Screen at check-in"
+    assert cycles[0]["decision"] == "adopt"
+    assert AuditEvent.objects.filter(action="pdsa_cycle.export").exists()
+    assert AuditEvent.objects.filter(action="improvement_goal.export").exists()

@@ -130,3 +130,27 @@ def test_board_report_priority_numbers_equal_the_published_ones(member_client, o
     assert _pct(5 / 200) not in text
     assert "Narrowing" in text or "No detectable change" in text or "Widening" in text
     assert "Source:" in text  # provenance under the chart
+
+
+def test_vision_and_improve_records_are_accreditation_evidence(org, goal):
+    from overview.selectors import evidence_pack
+
+    def status():
+        return {e.requirement.code: e.status for e in evidence_pack(org)}
+
+    assert status()["TJC-HE-4"] == "met"  # the approved charter with its goal
+    assert status()["CMS-HCHE-4"] == "partly"  # no PDSA cycle yet
+    campaign = CampaignFactory(organization=org)
+    campaign.goals.add(goal)
+    PDSACycleFactory(campaign=campaign)
+    assert status()["CMS-HCHE-4"] == "met"
+    assert status()["TJC-HE-5"] == "none"  # no goal flagged, so no action recorded yet
+
+
+def test_printable_report_draws_each_priority_chart_with_its_table(member_client, org, goal):
+    html = member_client(org, Role.LEADER).get(_url(org, "report")).content.decode()
+    assert goal.title in html
+    assert html.count("<svg") >= 1 and "<polyline" in html  # the chart, drawn as SVG
+    assert "Source: " in html  # provenance under every chart
+    latest = api.measure_series(org, "screen", "race_ethnicity", BLACK, WHITE).points[-1]
+    assert _pct(latest.rate) in html
