@@ -44,7 +44,7 @@ def read_xlsx(response, sheet=None) -> list[dict]:
         dict(
             zip(
                 header,
-                (v.date() if isinstance(v, datetime) else v for v in row),
+                (v.date().isoformat() if isinstance(v, datetime) else v for v in row),
                 strict=True,
             )
         )
