@@ -116,6 +116,9 @@ OBJECTS = {
     "overview:requirement_edit": lambda org: EvidenceRequirement.objects.filter(organization=org),
     "overview:report_status": lambda org: _board_report(org),
     "results:export": lambda org: {"what": "results", "file_format": "csv"},
+    "core:deactivate": lambda org: Membership.objects.filter(organization=org, role=Role.CHAMPION),
+    "data_hub:extract_format_file": lambda org: {"kind": "sample", "file_format": "csv"},
+    "improvement:campaign_cycles_csv": lambda org: Campaign.objects.filter(organization=org),
 }
 
 # One form page per app (plus login and members) for the keyboard check.

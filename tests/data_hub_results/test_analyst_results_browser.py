@@ -48,7 +48,7 @@ def test_analyst_explores_results_opens_a_disparity_and_downloads_the_csv(
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page).to_have_url(re.compile(r"measure=readmit"))
     expect(
-        page.get_by_role("heading", name=re.compile("Readmit rate by race_ethnicity"))
+        page.get_by_role("heading", name=re.compile("Readmit rate by Race and ethnicity"))
     ).to_be_visible()
     table = page.locator("#results-table")
     expect(table.locator('tr[data-group="American Indian or Alaska Native"]')).to_contain_text(
