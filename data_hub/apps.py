@@ -6,8 +6,9 @@ class DataHubConfig(AppConfig):
     verbose_name = "Data hub"
 
     def ready(self):
-        from equity_portal.core.signals import demo_organization_seeded
+        from equity_portal.core.signals import demo_organization_seeded, job_failed
 
-        from . import demo, tasks  # noqa: F401 - registers the Celery tasks
+        from . import demo, services, tasks  # noqa: F401 - registers the Celery tasks
 
         demo_organization_seeded.connect(demo.seed_demo_data, dispatch_uid="data_hub.demo")
+        job_failed.connect(services.extract_job_failed, dispatch_uid="data_hub.job_failed")

@@ -54,11 +54,14 @@ def upload(request):
                 organization=request.organization,
                 uploaded_file=form.cleaned_data["file"],
                 actor=request.user,
+                inspect_now=False,  # the worker reads it, under the upload limits
             )
         except ValidationError as error:
             form.add_error("file", _message(error))
         else:
-            messages.success(request, f"{extract.original_name} uploaded. Now map its columns.")
+            messages.success(
+                request, f"{extract.original_name} uploaded. Once it is read, map its columns."
+            )
             return redirect(
                 "data_hub:extract_mapping", org_slug=request.organization.slug, pk=extract.pk
             )
@@ -69,6 +72,14 @@ def upload(request):
 @org_view(Capability.MANAGE_DATA)
 def extract_mapping(request, pk: int):
     extract = _extract(request, pk)
+    if extract.status == Extract.Status.INSPECTING:
+        # The worker is still reading the file: the page waits (htmx reloads it when done).
+        return render(request, "data_hub/extract_reading.html", {"extract": extract})
+    if not extract.headers:  # the file could not be read: the detail page says why
+        return _to_extract(request, extract)
+    if request.method == "POST" and extract.job and not extract.job.is_finished:
+        messages.info(request, "Processing has already started for this extract.")
+        return _to_extract(request, extract)
     measures = list(selectors.measure_list(organization=request.organization))
     saved = list(selectors.saved_mapping_list(organization=request.organization))
     suggestion = services.mapping_suggestion(extract=extract)
@@ -252,7 +263,6 @@ def measure_edit(request, pk: int | None = None):
 @org_view(Capability.MANAGE_DATA)
 def value_maps(request):
     organization = request.organization
-    services.value_maps_for(organization=organization)  # seeds the defaults on first visit
     family = request.GET.get("family") or ValueMapEntry.Family.RACE
     if family not in ValueMapEntry.Family.values:
         family = ValueMapEntry.Family.RACE
@@ -268,8 +278,8 @@ def value_maps(request):
             messages.success(request, "Value map saved. Re-stratify extracts to apply it.")
             url = f"?family={form.cleaned_data['family']}"
             return redirect(request.path + url)
-    hub = services.hub_settings_get(organization=organization)
-    entries = selectors.value_map_entries(organization=organization, family=family)
+    hub = selectors.hub_settings_current(organization=organization)
+    entries = selectors.value_map_entries_or_defaults(organization=organization, family=family)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(
         request,
