@@ -639,8 +639,26 @@ def column_mapping_import(
     return saved
 
 
-def column_mapping_export(*, column_mapping: ColumnMapping) -> dict:
+def column_mapping_export(*, column_mapping: ColumnMapping, actor: User | None) -> dict:
+    audit_record(
+        organization=column_mapping.organization,
+        actor=actor,
+        action="mapping.export",
+        obj=column_mapping,
+        details={"name": column_mapping.name},
+    )
     return {"name": column_mapping.name, **column_mapping.config}
+
+
+def extract_viewed(*, extract: Extract, actor: User | None, page: str) -> None:
+    """The extract's report and mapping pages show raw preview rows and rejected values:
+    every view is recorded (DESIGN §3)."""
+    audit_record(
+        organization=extract.organization,
+        actor=actor,
+        action=f"extract.view_{page}",
+        obj=extract,
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,13 +1,15 @@
+import csv
 import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from equity_portal.core.exports import csv_download
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
@@ -115,6 +117,7 @@ def extract_mapping(request, pk: int):
         for i, h in enumerate(extract.headers)
         if "patient_id" in (suggested.get(h), form[f"col_{i}"].value())
     }
+    services.extract_viewed(extract=extract, actor=request.user, page="mapping")
     rows = []
     for index, field in enumerate(form.column_fields()):
         samples = [r[index] if index < len(r) else "" for r in preview]
@@ -142,6 +145,7 @@ def extract_detail(request, pk: int):
     if extract.status == Extract.Status.WAITING and extract.undefined_measure_codes:
         undefined_form = UndefinedMeasureForm(codes=extract.undefined_measure_codes)
     provenance = getattr(extract, "provenance", None) if extract.processed_at else None
+    services.extract_viewed(extract=extract, actor=request.user, page="detail")
     return render(
         request,
         "data_hub/extract_detail.html",
@@ -166,12 +170,19 @@ def extract_rejects_csv(request, pk: int):
     path = storage.absolute(extract.rejects_path)
     if not path.exists():
         raise Http404("No report.")
-    return FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
-        as_attachment=True,
-        filename=f"extract-{extract.pk}-rejected-rows.csv",
-        content_type="text/csv",
-    )
+    # Through the one CSV helper: formula-safe cells (the rows are the uploaded file's own
+    # values) and an `extract_rejects.export` audit event.
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        return csv_download(
+            request,
+            what="extract_rejects",
+            header=header,
+            rows=reader,
+            filename=f"extract-{extract.pk}-rejected-rows.csv",
+            filters={"extract": extract.pk},
+        )
 
 
 def _extract_action(request, pk: int, action, success: str):
@@ -348,7 +359,7 @@ def mappings(request):
 @org_view(Capability.MANAGE_DATA)
 def mapping_export(request, pk: int):
     column_mapping = get_for_org(ColumnMapping, pk=pk)
-    payload = services.column_mapping_export(column_mapping=column_mapping)
+    payload = services.column_mapping_export(column_mapping=column_mapping, actor=request.user)
     response = HttpResponse(json.dumps(payload, indent=2), content_type="application/json")
     filename = f"mapping-{column_mapping.pk}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -240,3 +240,13 @@ def organization_update_settings(
         details={"before": before, "after": {f: str(v) for f, v in changes.items()}},
     )
     return organization
+
+
+def audit_log_viewed(*, organization: Organization, actor: User, filters: dict, page: int) -> None:
+    used = {k: str(v) for k, v in filters.items() if v not in (None, "", False)}
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="audit_log.view",
+        details={"filters": used, "page": page},
+    )

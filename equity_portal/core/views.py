@@ -175,7 +175,16 @@ def _audit_events(request):
 def audit_log(request):
     form, events = _audit_events(request)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"form": form, "page": page})
+    response = render(request, "core/audit_log.html", {"form": form, "page": page})
+    # Reading the audit log is recorded too (after the page is built, so it lists what was
+    # there when it was read).
+    services.audit_log_viewed(
+        organization=request.organization,
+        actor=request.user,
+        filters=form.cleaned_data if form.is_bound and form.is_valid() else {},
+        page=page.number,
+    )
+    return response
 
 
 @org_view(Capability.MANAGE_USERS)

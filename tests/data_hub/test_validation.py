@@ -81,7 +81,7 @@ def test_first_50_on_the_page_all_in_the_csv_download(org, measures, tmp_path, m
 
     assert len(extract.rejected_sample) == 50
     assert page.content.decode().count("numerator is not a non-negative whole number") == 50
-    lines = b"".join(download.streaming_content).decode().splitlines()
+    lines = download.content.decode().splitlines()
     assert lines[0] == "row,field,reason,value" and len(lines) == 61
     assert lines[1].startswith("102,numerator,")
 
