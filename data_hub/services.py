@@ -609,6 +609,11 @@ def column_mapping_import(
         raise ValidationError("The mapping file is not valid JSON.") from error
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
         raise ValidationError("The mapping file needs a “columns” object (header -> field).")
+    if len(data["columns"]) > settings.UPLOAD_MAX_COLUMNS:
+        raise ValidationError(
+            f"The mapping names {len(data['columns']):,} columns; an extract has at most "
+            f"{settings.UPLOAD_MAX_COLUMNS:,}."
+        )
     config = {
         "format": data.get("format", mapping.LONG),
         "columns": {str(k): str(v) for k, v in data["columns"].items() if v},
@@ -616,7 +621,10 @@ def column_mapping_import(
     }
     problems = mapping.validate_config(config, list(config["columns"]))
     if problems:
-        raise ValidationError(problems)
+        shown = [str(p)[:200] for p in problems[:5]]
+        if len(problems) > 5:
+            shown.append(f"and {len(problems) - 5:,} more problems.")
+        raise ValidationError(shown)
     name = (name or data.get("name") or "").strip()[:120]
     if not name:
         raise ValidationError("Give the imported mapping a name.")

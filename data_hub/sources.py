@@ -223,7 +223,7 @@ def _is_number(value: str) -> bool:
     return True
 
 
-def check_xlsx_size(path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+def check_xlsx_size(path, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse a workbook whose members expand past the limits, before openpyxl opens it (a
     3 MB file can hold 1.5 GB of shared strings)."""
     try:
