@@ -14,6 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_scopes import scope
 
+from equity_portal.celery import app as celery_app
+from equity_portal.core.audit import command_actor
 from equity_portal.core.models import Job, Organization
 
 from ... import services
@@ -47,12 +49,20 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
-        with scope(organization=organization):
-            extract = self._upload_and_map(organization, path, mapping, sync)
-            job_id = extract.job_id
+        with scope(organization=organization), command_actor("ingest_extract"):
             if sync:
-                services.extract_process(job_id=job_id)
-            job = self._wait(job_id, timeout)
+                # Every job runs in this process: processing, then the quality counts it
+                # queues (their Celery tasks run eagerly when the transaction commits).
+                previous = celery_app.conf.task_always_eager
+                celery_app.conf.task_always_eager = True
+                try:
+                    extract = self._upload_and_map(organization, path, mapping)
+                    self._run_queued_jobs(extract)
+                finally:
+                    celery_app.conf.task_always_eager = previous
+            else:
+                extract = self._upload_and_map(organization, path, mapping)
+            job = self._wait(extract.job_id, timeout)
             extract.refresh_from_db()
         if job.status != Job.Status.SUCCEEDED:
             reason = job.message or "processing did not finish"
@@ -76,7 +86,7 @@ class Command(BaseCommand):
         columns = suggest(headers, services.measure_aliases(organization=organization))
         return {"format": guess_format(columns), "columns": columns, "date_period": "month"}
 
-    def _upload_and_map(self, organization, path, mapping_file, sync) -> Extract:
+    def _upload_and_map(self, organization, path, mapping_file) -> Extract:
         try:
             with open(path, "rb") as handle:
                 extract = services.extract_upload(
@@ -86,14 +96,30 @@ class Command(BaseCommand):
                 )
             config = self._config(organization, extract.headers, mapping_file)
             with transaction.atomic():
-                # --sync runs the job in this process once the mapping is committed.
-                services.extract_map_columns(
-                    extract=extract, config=config, actor=None, enqueue=not sync
-                )
+                services.extract_map_columns(extract=extract, config=config, actor=None)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         extract.refresh_from_db()
         return extract
+
+    @staticmethod
+    def _run_queued_jobs(extract: Extract) -> None:
+        """Run here whatever is still queued for the extract (when the caller's transaction
+        has not committed, on_commit has not sent them yet), until nothing is left."""
+        while True:
+            job = (
+                Job.objects.filter(
+                    organization=extract.organization,
+                    object_id=str(extract.pk),
+                    object_type__endswith=".extract",
+                    status=Job.Status.QUEUED,
+                )
+                .order_by("pk")
+                .first()
+            )
+            if job is None:
+                return
+            celery_app.tasks[job.kind].apply(args=[job.pk], throw=True)
 
     @staticmethod
     def _wait(job_id: int, timeout: int) -> Job:
