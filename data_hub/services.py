@@ -534,7 +534,9 @@ def extract_map_columns(
     """Store the mapping (remembered by header signature, optionally saved by name) and queue
     the processing job. A second submission while a job is active (a double click) changes
     nothing and answers with that job: the database holds at most one active job per extract."""
-    extract = Extract.objects.select_for_update().select_related("organization").get(pk=extract.pk)
+    # Lock the extract's row (a concurrent submission waits here), then read it afresh.
+    list(Extract.objects.select_for_update().filter(pk=extract.pk).values_list("pk"))
+    extract.refresh_from_db()
     if job_active_for(object_type=EXTRACT_OBJECT, object_id=extract.pk) is not None:
         return extract
     if extract.status not in (
