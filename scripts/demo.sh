@@ -12,7 +12,12 @@ $BIN/python manage.py migrate --no-input
 $BIN/celery -A equity_portal worker --loglevel=WARNING --concurrency=1 --pool=solo \
   --hostname="demo@%h" >var/worker.log 2>&1 &
 WORKER_PID=$!
+# Celery beat: periodic work (jobs whose worker died, expired raw uploads).
+$BIN/celery -A equity_portal beat --loglevel=WARNING --schedule=var/celerybeat-schedule \
+  >var/beat.log 2>&1 &
+BEAT_PID=$!
 stop_worker() {
+  kill -TERM "$BEAT_PID" 2>/dev/null || true
   if kill -0 "$WORKER_PID" 2>/dev/null; then
     echo "Stopping the Celery worker..."
     kill -TERM "$WORKER_PID" 2>/dev/null || true

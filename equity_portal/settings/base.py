@@ -253,14 +253,19 @@ JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
 # Raw uploads never processed (uploaded, waiting, failed) are deleted after this many hours.
 RAW_UPLOAD_MAX_HOURS = env.int("RAW_UPLOAD_MAX_HOURS", default=72)
 # Periodic work, run by one `celery -A equity_portal beat` process beside the workers.
+# A tick no worker took before the next one is dropped (`expires`): they do not pile up.
+_RECOVERY_EVERY = env.int("JOB_RECOVERY_INTERVAL_SECONDS", default=60)
+_PURGE_EVERY = env.int("RAW_PURGE_INTERVAL_SECONDS", default=900)
 CELERY_BEAT_SCHEDULE = {
     "recover-stale-jobs": {
         "task": "core.jobs_recover_stale",
-        "schedule": env.int("JOB_RECOVERY_INTERVAL_SECONDS", default=60),
+        "schedule": _RECOVERY_EVERY,
+        "options": {"expires": _RECOVERY_EVERY},
     },
     "purge-raw-uploads": {
         "task": "data_hub.purge_raw_uploads",
-        "schedule": env.int("RAW_PURGE_INTERVAL_SECONDS", default=900),
+        "schedule": _PURGE_EVERY,
+        "options": {"expires": _PURGE_EVERY},
     },
 }
 
