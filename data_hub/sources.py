@@ -28,6 +28,10 @@ class UnreadableFile(Exception):
     """The file cannot be read at all; `str(error)` is the message for the analyst."""
 
 
+class FileTooLarge(UnreadableFile):
+    """The file is over one of the limits (the message says which)."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """What the worker agrees to read (settings UPLOAD_MAX_*; services.upload_limits())."""
@@ -238,7 +242,7 @@ def check_xlsx_size(path, limits: Limits = DEFAULT_LIMITS) -> None:
     if total > limits.uncompressed_mb * 1024 * 1024 or shared > (
         limits.shared_strings_mb * 1024 * 1024
     ):
-        raise UnreadableFile(
+        raise FileTooLarge(
             f"The Excel file expands to {total / 1024 / 1024:,.0f} MB when opened, more than the "
             f"portal reads ({limits.uncompressed_mb:,} MB, of which at most "
             f"{limits.shared_strings_mb:,} MB of text). Save the sheet as CSV and upload that."

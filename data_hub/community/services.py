@@ -11,7 +11,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from data_hub.models import DIMENSIONS, Measure
-from data_hub.sources import Limits, UnreadableFile, check_xlsx_size
+from data_hub.sources import FileTooLarge, Limits, check_xlsx_size
 from equity_portal.core.audit import audit_record
 from equity_portal.core.models import Organization, User
 
@@ -113,7 +113,7 @@ def _read_rows(uploaded_file) -> list[list[str]]:
                 ]
             finally:
                 workbook.close()
-        except UnreadableFile as error:
+        except FileTooLarge as error:
             raise IndicatorImportError([str(error)]) from error
         except Exception as error:  # noqa: BLE001 - any unreadable workbook gets one message
             raise IndicatorImportError(["The workbook cannot be read."]) from error
