@@ -73,7 +73,7 @@ def _action_url(request, target: str) -> str | None:
         try:
             return _url(request, name)
         except NoReverseMatch:
-            return _url(request, "core:org_home") + f"#step-{key}"
+            return _url(request, "overview:index") + f"#step-{key}"
     return None
 
 
@@ -200,7 +200,19 @@ def assessment_detail(request, pk: int):
             )
         except ValidationError as error:
             if complete:
+                # Nothing typed is lost: the answers and evidence notes are kept as a draft,
+                # and the page shows what is missing next to each question.
                 form.mark_missing()
+                try:
+                    services.assessment_save_answers(
+                        assessment=assessment, answers=form.answers(), actor=request.user
+                    )
+                except ValidationError:
+                    pass
+                else:
+                    error = ValidationError(
+                        [*error.messages, "Your answers and evidence notes are saved as a draft."]
+                    )
             _add_errors(form, error)
         else:
             if complete:

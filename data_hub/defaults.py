@@ -73,6 +73,10 @@ RACE_FREE_TEXT = {
         "alaskan native",
         "native american",
         "american indian or alaskan native",
+        "am indian/alaska native",
+        "am indian/alaskan native",
+        "am indian or alaska native",
+        "american indian and alaska native",
         "ai/an",
         "aian",
         "indigenous",
@@ -101,6 +105,8 @@ RACE_FREE_TEXT = {
         "black or african american",
         "black/african american",
         "black / african american",
+        "black, african american",
+        "black or african-american",
         "black",
         "african american",
         "african-american",
@@ -245,6 +251,20 @@ CDC_ETHNICITY_CODES = {
     "2186-5": NOT_HISPANIC,
 }
 
+# HEDIS race codes (the race stratification of HEDIS measures), with and without the leading
+# zero a spreadsheet drops. "Some other race" has no SPD 15 category: listed as Unknown.
+HEDIS_RACE_CODES = {
+    "01": WHITE,
+    "02": BLACK,
+    "03": AIAN,
+    "04": ASIAN,
+    "05": NHPI,
+    "06": UNKNOWN,  # Some other race
+    "07": MULTIRACIAL,  # Two or more races
+    "08": DECLINED,  # Asked but no answer
+    "09": UNKNOWN,
+}
+
 # The 1997 two-question form: the separate "Hispanic or Latino?" answer.
 ETHNICITY_FREE_TEXT = {
     HISPANIC: [
@@ -366,6 +386,9 @@ def default_value_maps() -> dict[str, dict[str, str]]:
     """{family: {normalized source value: label}} for every default family."""
     race = _flatten(RACE_FREE_TEXT)
     race.update({normalize_key(code): label for code, label in CDC_CODES.items()})
+    for code, label in HEDIS_RACE_CODES.items():
+        race.setdefault(code, label)
+        race.setdefault(code.lstrip("0"), label)
     ethnicity = _flatten(ETHNICITY_FREE_TEXT)
     ethnicity.update({normalize_key(c): label for c, label in CDC_ETHNICITY_CODES.items()})
     return {
@@ -375,3 +398,42 @@ def default_value_maps() -> dict[str, dict[str, str]]:
         "sex": _flatten(SEX),
         "payer": _flatten(PAYER),
     }
+
+
+def family_categories() -> dict[str, tuple[str, ...]]:
+    """{family: the standard categories its default map uses}."""
+    return {
+        "race": RACE_LABELS,
+        "ethnicity": ETHNICITY_LABELS,
+        "language": tuple(LANGUAGES),
+        "sex": tuple(SEX),
+        "payer": tuple(PAYER),
+    }
+
+
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(_WORDS.findall(normalize_key(value)))
+
+
+def suggest_category(value: str, known: dict[str, str]) -> str | None:
+    """The one category whose known spellings name part of `value` ("Black, African American",
+    "Am Indian/Alaska Native"); None when none does or when several categories are named
+    ("Asian, White"). `known` is {normalized spelling: category}. A suggestion only: the
+    analyst decides."""
+    words = _words(value)
+    if not words:
+        return None
+    found: set[str] = set()
+    for spelling, category in known.items():
+        phrase = _words(spelling)
+        if not phrase or len(spelling) < 3 or (len(phrase) == 1 and phrase[0].isdigit()):
+            continue
+        n = len(phrase)
+        if any(words[i : i + n] == phrase for i in range(len(words) - n + 1)):
+            found.add(category)
+            if len(found) > 1:
+                return None
+    return found.pop() if found else None

@@ -1,15 +1,17 @@
 """The ingest engine (DESIGN §4, §6): DuckDB, no Django.
 
-One run: stage the UTF-8 delimited file as Parquet with every column as text, in file order
-(structural errors go to DuckDB's rejects table with their line), parse the low-cardinality
-columns (measures, periods, birth dates) once per distinct value, pseudonymize each distinct
-patient identifier once with the organization's key, validate every row in SQL, then write the
-accepted normalized rows to Parquet with `COPY` and compute every dimension and intersection
-in one `GROUPING SETS` query with value maps as joined tables. No per-row Python loop.
-
-When every row is accepted (the common case, found by one counting pass), validation is a
-view the Parquet writer reads; only an extract with rejected rows materializes table `base`
-for the report with row numbers.
+One run reads the UTF-8 delimited file once, staging the mapped columns as Parquet with every
+column as text, in file order (structural errors go to DuckDB's rejects table with their line).
+One scan of the staged file finds the distinct measures, periods, identifiers, birth dates and
+the values of the other low-cardinality columns: each is parsed once per distinct value
+(joined back as small tables; per row only joins and integer comparisons remain), and each
+identifier is pseudonymized once with the organization's key. Validation is a view over the
+staged file: one counting pass shows whether every row is accepted (the common case; the same
+pass groups the social-needs flags and finds duplicates); only an extract with rejected rows
+materializes table `base` for the report with row numbers. The accepted normalized rows are
+written to Parquet once with DuckDB's parallel writer, and every dimension and intersection is
+computed from that file in one `GROUPING SETS` scan, value maps joined as small tables of
+integer codes. No per-row Python loop.
 
 Row numbers count the header as row 1, as a spreadsheet shows them.
 """
@@ -23,8 +25,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from equity_portal.core.pseudonymize import pseudonymize
+from equity_portal.core.pseudonymize import pseudonymize_many
 
+from . import timings
 from .defaults import DECLINED, HISPANIC, UNKNOWN, normalize_key
 from .mapping import MEASURE_COLUMN_PREFIX, SOCIAL_NEEDS, WIDE, resolve_columns
 
@@ -33,6 +36,7 @@ MEMORY_LIMIT = "512MB"
 THREADS = 2
 SAMPLE_SIZE = 50
 HASH_BATCH = 100_000
+CODEC = "snappy"  # the final Parquet file: fast to write and to read back
 
 # Dimensions kept as raw source text in the Parquet file, mapped at stratification time so a
 # value-map change only needs a re-stratification.
@@ -175,13 +179,6 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
-def _distinct(con, column_sql: str, source: str) -> list[str]:
-    rows = con.execute(
-        f"SELECT DISTINCT {column_sql} AS v FROM {source} WHERE {column_sql} IS NOT NULL"
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
 def _register(con, name: str, table: pa.Table) -> None:
     con.execute(f"DROP TABLE IF EXISTS {name}")
     con.register(f"{name}_arrow", table)
@@ -219,22 +216,23 @@ def _staged(spec: IngestSpec) -> tuple[str, str]:
 
 
 def load(con, spec: IngestSpec) -> int:
-    """Stage the file as Parquet (c0..cN, all text), in file order: a plain parallel `COPY`
-    of the scan keeps insertion order, so `file_row_number` is the data row. (A table
-    would cost about as much as DuckDB's whole load and spill at 10 M rows; a
-    `row_number()` window would make the scan single-threaded.) Returns data rows read,
-    including rows DuckDB rejected as structurally broken."""
+    """Read the file once, staging the mapped columns (c<i>, all text) as Parquet in file
+    order: a plain parallel `COPY` of the scan keeps insertion order, so `file_row_number` is
+    the data row. Every later pass scans this file: compressed, dictionary-encoded columns
+    scan faster than an in-memory table of text and keep memory flat at 10 M rows (a table
+    would spill). Returns data rows read, including rows DuckDB rejected as structurally
+    broken."""
     staged = spec.work_dir / "source.parquet"
+    used = sorted(set(resolve_columns(spec.config, spec.headers).values())) or [0]
     con.execute("SET preserve_insertion_order = true")
     _read_csv(
         con,
-        f"""COPY (SELECT * FROM {_csv_sql(spec)}) TO {_lit(str(staged))}
-            (FORMAT parquet, COMPRESSION lz4_raw)""",
+        f"""COPY (SELECT {", ".join(f"c{i}" for i in used)} FROM {_csv_sql(spec)})
+            TO {_lit(str(staged))} (FORMAT parquet, COMPRESSION lz4_raw)""",
     )
-    loaded = con.execute(f"SELECT count(*) FROM read_parquet({_lit(str(staged))})").fetchall()
-    loaded = loaded[0][0]
     # Row numbers are in the staged file; later steps need no order and run in parallel.
     con.execute("SET preserve_insertion_order = false")
+    loaded = con.execute(f"SELECT count(*) FROM read_parquet({_lit(str(staged))})").fetchall()[0][0]
     broken = con.execute("SELECT count(DISTINCT line) FROM csv_rejects").fetchall()[0][0]
     return loaded + broken
 
@@ -310,37 +308,46 @@ def _count_sql(expr: str) -> str:
     )
 
 
-def _pseudonymize_distinct(con, spec: IngestSpec, source: str = "long_rows") -> None:
-    """pid_map(raw, pid, pnum): each distinct identifier hashed once (HMAC-SHA256, org key).
-    `pnum` is a surrogate integer the later steps group and join on (cheaper than 64 hex
-    characters); only the Parquet writer swaps it for the pseudonym."""
-    con.execute("CREATE TABLE pid_map (raw VARCHAR, pid VARCHAR, pnum BIGINT)")
-    writer = con.cursor()
-    reader = con.sql(
-        f"SELECT DISTINCT patient_id FROM {source} "
-        "WHERE patient_id IS NOT NULL AND trim(patient_id) <> ''"
-    ).to_arrow_reader(HASH_BATCH)
-    key = spec.key
-    done = 0
-    for batch in reader:
-        raws = batch.column(0).to_pylist()
+def _distinct_values(con, columns: list[str], source: str = "long_rows") -> dict[str, list]:
+    """The distinct non-null values of each column, in one scan (GROUPING SETS)."""
+    names = ", ".join(columns)
+    rows = con.execute(
+        f"""SELECT GROUPING({names}), {names} FROM {source}
+            GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in columns)})"""
+    ).fetchall()
+    width = len(columns)
+    found: dict[str, list] = {c: [] for c in columns}
+    for row in rows:
+        for i, column in enumerate(columns):
+            if not row[0] & (1 << (width - 1 - i)):
+                if row[1 + i] is not None:
+                    found[column].append(row[1 + i])
+                break
+    return found
+
+
+def _pseudonymize_distinct(con, spec: IngestSpec, raws: list[str]) -> None:
+    """pid_map(raw, pid, pnum): each distinct identifier hashed once (HMAC-SHA256, org key),
+    in batches with the key's hash states reused. `pnum` is a surrogate integer the later
+    steps group and join on (cheaper than 64 hex characters); only the Parquet writer swaps it
+    for the pseudonym."""
+    con.execute("CREATE TABLE pid_map (raw VARCHAR, pid VARCHAR, pnum BIGINT, blank BOOLEAN)")
+    for done in range(0, len(raws), HASH_BATCH):
+        batch = raws[done : done + HASH_BATCH]
         hashed = pa.table(
             {
-                "raw": raws,
-                "pid": [pseudonymize(r, key) for r in raws],
-                "pnum": pa.array(range(done, done + len(raws)), pa.int64()),
+                "raw": pa.array(batch, pa.string()),
+                "pid": pa.array(pseudonymize_many(batch, spec.key), pa.string()),
+                "pnum": pa.array(range(done, done + len(batch)), pa.int64()),
             }
         )
-        done += len(raws)
-        writer.register("pid_batch", hashed)
-        writer.execute("INSERT INTO pid_map SELECT raw, pid, pnum FROM pid_batch")
-        writer.unregister("pid_batch")
-    writer.close()
+        con.register("pid_batch", hashed)
+        con.execute("INSERT INTO pid_map SELECT raw, pid, pnum, trim(raw) = '' FROM pid_batch")
+        con.unregister("pid_batch")
 
 
-def _measure_map(con, spec: IngestSpec, source: str = "long_rows") -> list[str]:
+def _measure_map(con, spec: IngestSpec, raws: list[str]) -> list[str]:
     """measure_map(raw, code, status); returns the undefined measure values."""
-    raws = _distinct(con, "measure", source)
     codes, statuses, undefined = [], [], []
     for raw in raws:
         key = normalize_key(raw)
@@ -357,12 +364,29 @@ def _measure_map(con, spec: IngestSpec, source: str = "long_rows") -> list[str]:
             codes.append(None)
             statuses.append("undefined")
             undefined.append(raw.strip())
-    _register(con, "measure_map", pa.table({"raw": raws, "code": codes, "status": statuses}))
+    _register(
+        con,
+        "measure_map",
+        pa.table(
+            {
+                "raw": pa.array(raws, pa.string()),
+                "code": pa.array(codes, pa.string()),
+                "status": pa.array(statuses, pa.string()),
+            }
+        ),
+    )
+    # A small integer per measure code (duplicate checks group on it).
+    con.execute(
+        """CREATE OR REPLACE TABLE measure_map AS
+           SELECT m.*, i.id FROM measure_map m
+           LEFT JOIN (SELECT code, (row_number() OVER (ORDER BY code) - 1)::INTEGER AS id
+                      FROM (SELECT DISTINCT code FROM measure_map WHERE code IS NOT NULL)) i
+           USING (code)"""
+    )
     return sorted(set(undefined), key=str.lower)
 
 
-def _period_map(con, spec: IngestSpec, source: str = "long_rows") -> None:
-    raws = _distinct(con, "period", source)
+def _period_map(con, spec: IngestSpec, raws: list[str]) -> None:
     date_period = spec.config.get("date_period", "month")
     parsed = [parse_period(r, date_period) for r in raws]
     _register(
@@ -377,10 +401,11 @@ def _period_map(con, spec: IngestSpec, source: str = "long_rows") -> None:
             }
         ),
     )
+    con.execute("ALTER TABLE period_map ADD COLUMN blank BOOLEAN")
+    con.execute("UPDATE period_map SET blank = trim(raw) = ''")
 
 
-def _birth_map(con, source: str = "long_rows") -> None:
-    raws = _distinct(con, "birth_date", source)
+def _birth_map(con, raws: list[str]) -> None:
     _register(
         con,
         "birth_map",
@@ -391,6 +416,8 @@ def _birth_map(con, source: str = "long_rows") -> None:
             }
         ),
     )
+    con.execute("ALTER TABLE birth_map ADD COLUMN given BOOLEAN")
+    con.execute("UPDATE birth_map SET given = trim(raw) <> ''")
 
 
 def _age_band_sql(age: str) -> str:
@@ -416,48 +443,90 @@ def _age_given_sql(expr: str) -> str:
     )
 
 
+# Columns parsed once per distinct value (table `parse_<column>(raw, val)`), not per row.
+def _parsers(spec: IngestSpec) -> dict[str, str]:
+    """{long-rows column: SQL of its parsed value from `raw`} for the columns present."""
+    cols = resolve_columns(spec.config, spec.headers)
+    wide = spec.config.get("format") == WIDE
+    parsers = {
+        "numerator": _count_sql("raw"),
+        "site": f"coalesce(nullif(trim(raw), ''), '{UNKNOWN}')",
+    }
+    if not wide and "denominator" in cols:
+        parsers["denominator"] = f"CASE WHEN trim(raw) = '' THEN 1 ELSE {_count_sql('raw')} END"
+    if "exclusion" in cols:
+        parsers["exclusion"] = _flag_sql("raw")
+    if "age" in cols:
+        parsers["age"] = _age_given_sql("raw")
+    for n, k in _screening(spec):
+        parsers[f"{n}_{k}"] = _flag_sql("raw")
+    return parsers
+
+
+def _parse_maps(con, spec: IngestSpec, values: dict[str, list]) -> None:
+    for column, sql in _parsers(spec).items():
+        raws = pa.table({"raw": pa.array(values.get(column, []), pa.string())})
+        con.register("parse_arrow", raws)
+        con.execute(
+            f"""CREATE OR REPLACE TABLE parse_{column} AS
+                SELECT raw, {sql} AS val, trim(raw) = '' AS blank FROM parse_arrow"""
+        )
+        con.unregister("parse_arrow")
+
+
 def _base_sql(spec: IngestSpec, line_sql: str, source: str) -> str:
     """Every row of `source` (long rows `s`), validated by rules 1-12 (err NULL when
-    accepted; duplicates are found afterwards), pseudonymized (`pnum`).
-    Needs `pid_map`, `measure_map`, `period_map` and, with a birth date column, `birth_map`."""
+    accepted; duplicates are found afterwards), pseudonymized (`pnum`). Per row only joins
+    on small tables of parsed distinct values and integer comparisons.
+    Needs `pid_map`, `measure_map`, `period_map`, the `parse_<column>` tables and, with a
+    birth date column, `birth_map`."""
     cols = resolve_columns(spec.config, spec.headers)
+    parsers = _parsers(spec)
     screening = _screening(spec)
-    flags = "".join(f", {_flag_sql(f's.{n}_{k}')} AS {n}_{k}" for n, k in screening)
+
+    def parsed(column: str, default: str = "NULL") -> str:
+        return f"{column}_p.val" if column in parsers else default
+
+    joins = "\n".join(f"LEFT JOIN parse_{c} {c}_p ON {c}_p.raw = s.{c}" for c in parsers)
+    flags = "".join(f", {parsed(f'{n}_{k}')} AS {n}_{k}" for n, k in screening)
     screening_bad = " OR ".join(f"{n}_{k} = -1" for n, k in screening) or "false"
     has_birth = "birth_date" in cols
     birth_join = "LEFT JOIN birth_map b ON b.raw = s.birth_date" if has_birth else ""
     birth_sel = "b.birth" if has_birth else "NULL::DATE"
-    age_sel = _age_given_sql("s.age") if "age" in cols else "NULL::INTEGER"
-    stage = f"""SELECT {line_sql} AS line, p.pnum,
+    birth_given = "coalesce(b.given, false)" if has_birth else "false"
+    stage = f"""SELECT {line_sql} AS line, p.pnum, m.id AS mid,
                m.code AS measure, m.status AS measure_status,
                pm.period_start, pm.granularity, pm.period_label,
-               s.patient_id IS NULL OR trim(s.patient_id) = '' AS no_pid,
+               p.pnum IS NULL OR p.blank AS no_pid,
+               pm.blank IS NULL OR pm.blank AS no_period,
+               numerator_p.blank IS NULL OR numerator_p.blank AS no_numerator,
                s.period AS period_raw, s.numerator AS num_raw, s.denominator AS den_raw,
                s.exclusion AS excl_raw,
-               {_count_sql("s.numerator")} AS numerator,
-               CASE WHEN s.denominator IS NULL OR trim(s.denominator) = '' THEN 1
-                    ELSE {_count_sql("s.denominator")} END AS denominator,
-               {_flag_sql("s.exclusion")} AS excluded,
-               {age_sel} AS age_given, {birth_sel} AS birth,
-               s.birth_date IS NOT NULL AND trim(s.birth_date) <> '' AS birth_given,
+               numerator_p.val AS numerator,
+               {parsed("denominator", "1")} AS denominator,
+               {parsed("exclusion")} AS excluded,
+               {parsed("age", "NULL::INTEGER")} AS age_given, {birth_sel} AS birth,
+               {birth_given} AS birth_given,
                s.race, s.ethnicity, s.language, s.sex, s.payer,
-               coalesce(nullif(trim(s.site), ''), '{UNKNOWN}') AS site {flags}
+               coalesce({parsed("site")}, '{UNKNOWN}') AS site {flags}
         FROM {source} s
         LEFT JOIN pid_map p ON p.raw = s.patient_id
         LEFT JOIN measure_map m ON m.raw = s.measure
         LEFT JOIN period_map pm ON pm.raw = s.period
+        {joins}
         {birth_join}"""
     age_from_birth = "date_sub('year', birth, period_start)"
-    return f"""SELECT line, pnum, measure, measure_status,
+    return f"""SELECT line, pnum, mid, measure, measure_status,
                period_start, granularity, period_label,
-               numerator, denominator, coalesce(excluded, 0) = 1 AS excluded,
+               numerator, coalesce(denominator, 1) AS denominator,
+               coalesce(excluded, 0) = 1 AS excluded,
                race, ethnicity, language, sex, payer, site,
                {_age_band_sql("coalesce(age_given, " + age_from_birth + ")")} AS age_band
                {"".join(f", {n}_{k}" for n, k in screening)},
                CASE WHEN no_pid THEN 1
                     WHEN measure_status IS NULL OR measure_status = 'missing' THEN 2
-                    WHEN period_raw IS NULL OR trim(period_raw) = '' THEN 3
-                    WHEN num_raw IS NULL OR trim(num_raw) = '' THEN 4
+                    WHEN no_period THEN 3
+                    WHEN no_numerator THEN 4
                     WHEN period_start IS NULL THEN 5
                     WHEN numerator < 0 THEN 6
                     WHEN denominator < 0 THEN 7
@@ -468,7 +537,7 @@ def _base_sql(spec: IngestSpec, line_sql: str, source: str) -> str:
                          OR {age_from_birth} > 120) THEN 11
                     WHEN {screening_bad} THEN 12
                END AS err,
-               CASE WHEN measure_status = 'skip' THEN true ELSE false END AS skipped,
+               coalesce(measure_status = 'skip', false) AS skipped,
                CASE WHEN no_pid THEN NULL
                     WHEN period_start IS NULL THEN period_raw
                     WHEN numerator < 0 OR numerator > denominator THEN num_raw
@@ -479,12 +548,14 @@ def _base_sql(spec: IngestSpec, line_sql: str, source: str) -> str:
 
 
 def build_base(con, spec: IngestSpec) -> None:
-    """Table `base`: every row, validated (err NULL when accepted), pseudonymized."""
+    """Table `base`: every row, validated by rules 1-12 (err NULL when accepted),
+    pseudonymized (`pnum`), for the report with row numbers."""
     line_sql = _row_numbers(con)
-    if "birth_date" in resolve_columns(spec.config, spec.headers):
-        _birth_map(con)
     con.execute(f"CREATE TABLE base AS {_base_sql(spec, line_sql, 'long_rows')}")
-    # Duplicates: every accepted row after the first of its patient x measure x period.
+
+
+def _mark_duplicates(con) -> None:
+    """Rule 13: every accepted row after the first of its patient x measure x period."""
     con.execute(
         """CREATE TABLE dups AS
            SELECT pnum, measure, period_start, granularity, min(line) AS first_line
@@ -554,14 +625,17 @@ def _validate_in_one_pass(con, spec: IngestSpec, result: IngestResult) -> bool:
         return False
     if con.execute("SELECT count(*) FROM measure_map WHERE status = 'skip'").fetchall()[0][0]:
         return False
-    if "birth_date" in resolve_columns(spec.config, spec.headers):
-        _birth_map(con)
     con.execute(f"CREATE TEMP VIEW base_v AS {_base_sql(spec, '(s.rid + 2)', 'long_rows')}")
     flags, parts = _needs_parts({f"{n}_{k}" for n, k in _screening(spec)})
     if parts:
         # The same pass groups the per-patient-period social-needs flags (table `needs`,
         # kept only if every row is accepted); a patient-period with fewer distinct
         # measures than rows holds a duplicate.
+        measures = con.execute("SELECT count(DISTINCT id) FROM measure_map").fetchall()[0][0]
+        # Distinct measures of a patient-period: a bit per measure when they fit in 63 bits.
+        distinct_measures = (
+            "bit_count(bit_or(1::BIGINT << mid))" if measures <= 63 else "count(DISTINCT mid)"
+        )
         con.execute(
             f"""CREATE TABLE needs AS
                 SELECT min(line) AS line, pnum, period_start, granularity, period_label,
@@ -569,23 +643,20 @@ def _validate_in_one_pass(con, spec: IngestSpec, result: IngestResult) -> bool:
                        {", ".join(flags)}, count(*) AS n_rows,
                        count(*) FILTER (WHERE err IS NULL) AS n_ok,
                        count(*) FILTER (WHERE err IS NULL AND excluded) AS n_excluded,
-                       count(DISTINCT measure) AS n_measures
+                       {distinct_measures} AS n_measures
                 FROM base_v GROUP BY pnum, period_start, granularity, period_label"""
         )
-        check = """SELECT sum(n_rows), sum(n_ok), sum(n_excluded),
-                          sum(n_rows) - count(*) FILTER (WHERE n_measures < n_rows)
-                   FROM needs"""
+        check = "SELECT sum(n_rows), sum(n_ok), sum(n_excluded), sum(n_measures) FROM needs"
     else:
         # Equal keys hash equally, so no duplicate goes unseen; a hash collision only sends
         # the extract down the full path, which checks the keys themselves.
         check = """SELECT count(*), count(*) FILTER (WHERE err IS NULL),
                           count(*) FILTER (WHERE err IS NULL AND excluded),
-                          count(DISTINCT hash(pnum, measure, period_start, granularity))
+                          count(DISTINCT hash(pnum, mid, period_start, granularity))
                    FROM base_v"""
     total, ok, excluded, distinct = con.execute(check).fetchall()[0]
     if ok != total or distinct != total:
         con.execute("DROP VIEW base_v")
-        con.execute("DROP TABLE IF EXISTS birth_map")
         con.execute("DROP TABLE IF EXISTS needs")
         return False
     result.rows_accepted, result.rows_excluded = ok, excluded
@@ -599,34 +670,53 @@ def _validate_in_one_pass(con, spec: IngestSpec, result: IngestResult) -> bool:
 
 
 def validate(con, spec: IngestSpec) -> IngestResult:
-    """Load, check measures, pseudonymize and validate. Stops early (with
+    """Read the file once, check measures, pseudonymize and validate. Stops early (with
     `undefined_measures`) when the extract uses measures the organization has not defined."""
     result = IngestResult()
     spec.progress("reading", percent=5)
-    result.rows_read = load(con, spec)
+    with timings.phase("job: read file into duckdb"):
+        result.rows_read = load(con, spec)
     spec.progress("reading", rows_done=result.rows_read, rows_total=result.rows_read, percent=25)
     if result.rows_read == 0:
         raise IngestError("The file has a header but no data rows.")
     con.execute(f"CREATE TEMP VIEW long_rows AS {_long_rows_sql(spec, *_staged(spec))}")
-    result.undefined_measures = _measure_map(con, spec)
-    if result.undefined_measures:
-        return result
+    has_birth = "birth_date" in resolve_columns(spec.config, spec.headers)
+    with timings.phase("job: distinct values, measure and period maps"):
+        values = _distinct_values(
+            con,
+            [
+                "measure",
+                "period",
+                "patient_id",
+                *(["birth_date"] if has_birth else []),
+                *_parsers(spec),
+            ],
+        )
+        result.undefined_measures = _measure_map(con, spec, values["measure"])
+        if result.undefined_measures:
+            return result
+        _period_map(con, spec, values["period"])
+        if has_birth:
+            _birth_map(con, values["birth_date"])
+        _parse_maps(con, spec, values)
     spec.progress("validating", rows_done=result.rows_read, percent=35)
-    _period_map(con, spec)
-    _pseudonymize_distinct(con, spec)
+    with timings.phase("job: pseudonymize (hmac)"):
+        _pseudonymize_distinct(con, spec, values.pop("patient_id"))
     spec.progress("validating", rows_done=result.rows_read, percent=50)
-    if _validate_in_one_pass(con, spec, result):
-        spec.progress("validating", rows_done=result.rows_read, percent=60)
-        return result
-    build_base(con, spec)
-    con.execute("DROP VIEW long_rows")
-    _rejects(con, spec, result)
-    counts = con.execute(
-        """SELECT count(*) FILTER (WHERE err IS NULL AND NOT skipped),
-                  count(*) FILTER (WHERE err IS NULL AND NOT skipped AND excluded),
-                  count(*) FILTER (WHERE skipped)
-           FROM base"""
-    ).fetchall()[0]
+    with timings.phase("job: validate"):
+        if _validate_in_one_pass(con, spec, result):
+            spec.progress("validating", rows_done=result.rows_read, percent=60)
+            return result
+        build_base(con, spec)
+        con.execute("DROP VIEW long_rows")
+        _mark_duplicates(con)
+        _rejects(con, spec, result)
+        counts = con.execute(
+            """SELECT count(*) FILTER (WHERE err IS NULL AND NOT skipped),
+                      count(*) FILTER (WHERE err IS NULL AND NOT skipped AND excluded),
+                      count(*) FILTER (WHERE skipped)
+               FROM base"""
+        ).fetchall()[0]
     result.rows_accepted, result.rows_excluded, result.rows_skipped = counts
     spec.progress("validating", rows_done=result.rows_read, percent=60)
     return result
@@ -699,8 +789,8 @@ def _qualified_columns() -> str:
 
 def write_parquet(con, parquet_path: Path) -> list[str]:
     """Write the accepted normalized rows (pseudonymized; raw demographic text kept for
-    re-stratification; no birth date) and the derived screening rows. Returns the codes of
-    the derived measures present."""
+    re-stratification; no birth date) and the derived screening rows, once, with DuckDB's
+    parallel writer. Returns the codes of the derived measures present."""
     one_pass = con.execute(
         "SELECT count(*) FROM duckdb_views() WHERE view_name = 'base_v'"
     ).fetchall()[0][0]
@@ -722,17 +812,11 @@ def write_parquet(con, parquet_path: Path) -> list[str]:
     select = f"SELECT {_qualified_columns()} FROM normalized r JOIN pid_map p ON p.pnum = r.pnum"
     parquet_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = parquet_path.with_suffix(".parquet.tmp")
-    con.execute(f"COPY ({select}) TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION zstd)")
+    con.execute(f"COPY ({select}) TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION {CODEC})")
     tmp.replace(parquet_path)
     codes = []
     if derived:
-        codes = [
-            r[0]
-            for r in con.execute(
-                f"""SELECT DISTINCT measure FROM {parquet_source(parquet_path)}
-                    WHERE measure LIKE 'sdoh\\_%' ESCAPE '\\'"""
-            ).fetchall()
-        ]
+        codes = [r[0] for r in con.execute(f"SELECT DISTINCT measure FROM ({derived})").fetchall()]
     return codes
 
 
@@ -771,10 +855,21 @@ def stratify(
         ]
         for i, name in enumerate(counted)
     }
+    # Every group label gets a small integer code: the GROUPING SETS hash integers, not
+    # text, and the labels come back in Python on the small result.
+    labels = [UNKNOWN, HISPANIC, DECLINED]
+    code_of = {label: i for i, label in enumerate(labels)}
+
+    def code(label: str) -> int:
+        if label not in code_of:
+            code_of[label] = len(labels)
+            labels.append(label)
+        return code_of[label]
+
     for family in MAPPED_FAMILIES:
         rows = values[family]
         mapping = value_maps.get(family, {})
-        raws, targets = [], []
+        raws, codes = [], []
         for raw, count in rows:
             key = normalize_key(raw)
             if not key:
@@ -787,8 +882,8 @@ def stratify(
                 )
             else:
                 raws.append(raw)
-                targets.append(target)
-        _register(con, f"vm_{family}", pa.table({"raw": raws, "target": targets}, schema=_VM))
+                codes.append(code(target))
+        _register(con, f"vm_{family}", pa.table({"raw": raws, "code": codes}, schema=_VM))
 
     present = dimensions_present or _present(values)
     dims = [d for d in _DIM_ORDER if d in present]
@@ -797,24 +892,22 @@ def stratify(
         for i in intersections
         if all(part in dims for part in i.split(" x ")) and len(i.split(" x ")) == 2
     ]
-    keys = "measure, period_start, granularity, period_label"
+    keys = "measure, period_start, granularity"
     sets = (
         [f"({keys})"] + [f"({keys}, {d})" for d in dims] + [f"({keys}, {a}, {b})" for a, b in inter]
     )
-    race = f"coalesce(vr.target, '{UNKNOWN}')"
-    eth = (
-        f"coalesce(ve.target, CASE WHEN {race} = '{HISPANIC}' THEN '{HISPANIC}' "
-        f"ELSE '{UNKNOWN}' END)"
-    )
-    mapped = f"""SELECT n.measure, n.period_start, n.granularity, n.period_label,
+    unknown, hispanic, declined = code(UNKNOWN), code(HISPANIC), code(DECLINED)
+    race = f"coalesce(vr.code, {unknown})"
+    eth = f"coalesce(ve.code, CASE WHEN {race} = {hispanic} THEN {hispanic} ELSE {unknown} END)"
+    mapped = f"""SELECT n.measure, n.period_start, n.granularity,
                     n.numerator, n.denominator,
                     {race} AS race, {eth} AS ethnicity,
-                    CASE WHEN {eth} = '{HISPANIC}' THEN '{HISPANIC}'
-                         WHEN {race} = '{UNKNOWN}' AND {eth} = '{DECLINED}' THEN '{DECLINED}'
+                    CASE WHEN {eth} = {hispanic} THEN {hispanic}
+                         WHEN {race} = {unknown} AND {eth} = {declined} THEN {declined}
                          ELSE {race} END AS race_ethnicity,
-                    coalesce(vl.target, '{UNKNOWN}') AS language,
-                    coalesce(vs.target, '{UNKNOWN}') AS sex,
-                    coalesce(vp.target, '{UNKNOWN}') AS payer,
+                    coalesce(vl.code, {unknown}) AS language,
+                    coalesce(vs.code, {unknown}) AS sex,
+                    coalesce(vp.code, {unknown}) AS payer,
                     n.site, n.age_band
              FROM {source} n
              LEFT JOIN vm_race vr ON vr.raw = n.race
@@ -828,21 +921,49 @@ def stratify(
                        sum(numerator)::BIGINT, sum(denominator)::BIGINT
                 FROM ({mapped}) GROUP BY GROUPING SETS ({", ".join(sets)})"""
     width = len(dims)
+    text_dims = {"site", "age_band"}  # grouped as text, not coded
+
+    def label(dim: str, value) -> str:
+        return value if dim in text_dims else labels[value]
+
+    period_labels = {}
     for row in con.execute(query).fetchall():
-        measure, start, granularity, label = row[:4]
-        values = row[4 : 4 + width]
-        gid = row[4 + width]
+        measure, start, granularity = row[:3]
+        values = row[3 : 3 + width]
+        gid = row[3 + width]
         grouped = [i for i in range(width) if not gid & (1 << (width - 1 - i))]
         if not grouped:
             dimension, group = "all", "All patients"
         else:
             dimension = " x ".join(dims[i] for i in grouped)
-            group = " x ".join(values[i] for i in grouped)
-        strata.rows.append((measure, start, granularity, label, dimension, group, row[-2], row[-1]))
+            group = " x ".join(label(dims[i], values[i]) for i in grouped)
+        if (start, granularity) not in period_labels:
+            period_labels[(start, granularity)] = _period_label(start, granularity)
+        strata.rows.append(
+            (
+                measure,
+                start,
+                granularity,
+                period_labels[(start, granularity)],
+                dimension,
+                group,
+                row[-2],
+                row[-1],
+            )
+        )
     return strata
 
 
-_VM = pa.schema([("raw", pa.string()), ("target", pa.string())])
+def _period_label(start: date, granularity: str) -> str:
+    """The label `parse_period` gives a period start of that granularity."""
+    if granularity == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    if granularity == "month":
+        return f"{start.year}-{start.month:02d}"
+    return str(start.year)
+
+
+_VM = pa.schema([("raw", pa.string()), ("code", pa.int32())])
 _DIM_ORDER = ("race", "ethnicity", "race_ethnicity", "language", "sex", "age_band", "payer", "site")
 
 

@@ -20,7 +20,7 @@ def _target_choices(measures: list[Measure]) -> list[tuple[str, str]]:
     choices = [("", "— not used —")]
     choices += [(t, mapping.TARGET_LABELS[t]) for t in mapping.TARGETS]
     choices += [
-        (mapping.MEASURE_COLUMN_PREFIX + m.code, f"Wide format: measure {m.code} ({m.name})")
+        (mapping.MEASURE_COLUMN_PREFIX + m.code, f"Wide format: measure {m.label}")
         for m in measures
     ]
     return choices
@@ -116,9 +116,19 @@ class UndefinedMeasureForm(forms.Form):
             self.fields[f"direction_{index}"] = forms.ChoiceField(
                 label="Direction", choices=Measure.Direction.choices
             )
+            # No default: a measure defined here must not land in a category nobody chose.
             self.fields[f"category_{index}"] = forms.ChoiceField(
-                label="Category", choices=Measure.Category.choices
+                label="Category",
+                choices=[("", "Choose a category…"), *Measure.Category.choices],
+                required=False,
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        for index, code in enumerate(self.codes):
+            if cleaned.get(f"action_{index}") == "define" and not cleaned.get(f"category_{index}"):
+                self.add_error(f"category_{index}", f"Choose the category of “{code}”.")
+        return cleaned
 
     def rows(self):
         return [
@@ -171,3 +181,12 @@ class IntersectionsForm(forms.Form):
 class MappingImportForm(forms.Form):
     name = forms.CharField(max_length=120, required=False, help_text="Defaults to the file's name.")
     file = forms.FileField(label="Mapping JSON file")
+
+
+class ValueMapImportForm(forms.Form):
+    file = forms.FileField(
+        label="Value maps CSV",
+        help_text="Columns family,source_value,category, as the export writes them. Rows add or "
+        "change entries; entries not in the file stay as they are.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt"}),
+    )

@@ -33,6 +33,27 @@ DEFAULT_INTERSECTIONS = (
 )
 OVERALL_DIMENSION = "all"
 OVERALL_GROUP = "All patients"
+# What people read for each dimension code: the one table of dimension labels.
+DIMENSION_LABELS = {
+    "race": "Race",
+    "ethnicity": "Ethnicity",
+    "race_ethnicity": "Race and ethnicity",
+    "language": "Language",
+    "sex": "Sex",
+    "age_band": "Age band",
+    "payer": "Payer",
+    "site": "Site",
+    OVERALL_DIMENSION: "All patients",
+}
+
+
+def dimension_label(code: str) -> str:
+    """A dimension or intersection code as people read it: "race_ethnicity x language" ->
+    "Race and ethnicity x Language"; an unknown code is tidied, never shown raw."""
+    parts = code.split(INTERSECTION_SEPARATOR)
+    return INTERSECTION_SEPARATOR.join(
+        DIMENSION_LABELS.get(part, part.replace("_", " ").capitalize()) for part in parts
+    )
 
 
 class Measure(models.Model):
@@ -86,7 +107,16 @@ class Measure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.name}"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """What people read: the name, with the code beside it only when it says something
+        more ("Flu vaccination", not "Flu vaccination (Flu vaccination)")."""
+        name, code = self.name.strip(), self.code.strip()
+        if not name or name.casefold() == code.casefold():
+            return name or code
+        return f"{name} ({code})"
 
 
 class ColumnMapping(models.Model):
@@ -257,6 +287,9 @@ class ExtractProvenance(models.Model):
     engine = models.CharField(max_length=40)
     restratified_count = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
+    # Issue 10: what the disclosure audit did for this extract's publication (cells,
+    # cells audited, cells protected, primary, secondary, programs solved, seconds).
+    disclosure = models.JSONField(default=dict, blank=True)
 
     objects = OrgScopedManager()
 
@@ -307,3 +340,161 @@ class StratifiedCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure_id} {self.period_label} {self.dimension}={self.group}"
+
+
+# ------------------------------------------------------------------------------ published results
+# Computed once per extract by data_hub.results.publishing (after processing, re-stratification
+# or a change of a setting that changes results) and read by every page, export, chart and the
+# read API (data_hub.api). A suppressed row stores no number at all (a database constraint).
+
+
+class Publication(models.Model):
+    """That an extract's results are published, and with what: method version, value-map
+    version, the organization's k and each measure's direction and reference setting."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    extract = models.OneToOneField(Extract, on_delete=models.CASCADE, related_name="publication")
+    method_version = models.CharField(max_length=40)
+    value_map_version = models.PositiveIntegerField(null=True, blank=True)
+    k = models.PositiveSmallIntegerField()
+    # {measure code: [direction, reference rule, named group]} as published.
+    measure_settings = models.JSONField(default=dict)
+    results_count = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField()
+
+    objects = OrgScopedManager()
+
+    def __str__(self) -> str:
+        return f"Publication of extract {self.extract_id}"
+
+
+class PublishedResult(models.Model):
+    """One extract x measure x period x dimension x group as people may see it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    granularity = models.CharField(max_length=10)
+    period_label = models.CharField(max_length=20)
+    dimension = models.CharField(max_length=80)
+    group = models.CharField(max_length=250)
+    # Display order within the table, and whether the period is the measure's latest.
+    position = models.PositiveIntegerField(default=0)
+    latest_period = models.BooleanField(default=False)
+    compared = models.BooleanField()
+    suppressed = models.BooleanField()
+    is_reference = models.BooleanField(default=False)
+    reference_group = models.CharField(max_length=250, blank=True)
+    numerator = models.BigIntegerField(null=True, blank=True)
+    denominator = models.BigIntegerField(null=True, blank=True)
+    rate = models.FloatField(null=True, blank=True)
+    rate_lower = models.FloatField(null=True, blank=True)
+    rate_upper = models.FloatField(null=True, blank=True)
+    adverse_rate = models.FloatField(null=True, blank=True)
+    reference_rate = models.FloatField(null=True, blank=True)
+    difference = models.FloatField(null=True, blank=True)
+    difference_lower = models.FloatField(null=True, blank=True)
+    difference_upper = models.FloatField(null=True, blank=True)
+    ratio = models.FloatField(null=True, blank=True)
+    ratio_lower = models.FloatField(null=True, blank=True)
+    ratio_upper = models.FloatField(null=True, blank=True)
+    significant = models.BooleanField(null=True, blank=True)
+    excess_events = models.FloatField(null=True, blank=True)
+    # Significant and worse than the reference: the disparities list.
+    worse = models.BooleanField(default=False)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["measure_id", "period_start", "dimension", "position"]
+        indexes = [
+            models.Index(
+                fields=["organization", "extract", "measure", "dimension", "period_start"],
+                name="published_table",
+            ),
+            models.Index(
+                fields=["organization", "measure", "dimension", "group"],
+                name="published_series",
+            ),
+            models.Index(
+                fields=["organization", "extract", "worse", "latest_period"],
+                name="published_disparities",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["extract", "measure", "period_start", "granularity", "dimension", "group"],
+                name="published_result_unique_cell",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(suppressed=False)
+                | models.Q(
+                    numerator__isnull=True,
+                    denominator__isnull=True,
+                    rate__isnull=True,
+                    rate_lower__isnull=True,
+                    rate_upper__isnull=True,
+                    adverse_rate__isnull=True,
+                    difference__isnull=True,
+                    difference_lower__isnull=True,
+                    difference_upper__isnull=True,
+                    ratio__isnull=True,
+                    ratio_lower__isnull=True,
+                    ratio_upper__isnull=True,
+                    significant__isnull=True,
+                    excess_events__isnull=True,
+                    is_reference=False,
+                    worse=False,
+                ),
+                name="published_result_suppressed_has_no_numbers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.period_label} {self.dimension}={self.group}"
+
+
+class PublishedSummary(models.Model):
+    """One table (extract x measure x period x dimension): its reference and the summary
+    disparity measures, or blank with the reason."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    granularity = models.CharField(max_length=10)
+    period_label = models.CharField(max_length=20)
+    dimension = models.CharField(max_length=80)
+    latest_period = models.BooleanField(default=False)
+    reference_rule = models.CharField(max_length=10)
+    reference_group = models.CharField(max_length=250, blank=True)
+    reference_note = models.CharField(max_length=400, blank=True)
+    groups_compared = models.PositiveIntegerField(default=0)
+    range_difference = models.FloatField(null=True, blank=True)
+    range_ratio = models.FloatField(null=True, blank=True)
+    index_of_disparity = models.FloatField(null=True, blank=True)
+    between_group_variance = models.FloatField(null=True, blank=True)
+    theil_index = models.FloatField(null=True, blank=True)
+    mean_log_deviation = models.FloatField(null=True, blank=True)
+    blank_reason = models.CharField(max_length=200, blank=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["measure_id", "period_start", "dimension"]
+        indexes = [
+            models.Index(
+                fields=["organization", "measure", "dimension", "period_start"],
+                name="published_summary_series",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["extract", "measure", "period_start", "granularity", "dimension"],
+                name="published_summary_unique_table",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Summary {self.measure_id} {self.period_label} {self.dimension}"

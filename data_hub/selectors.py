@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from equity_portal.core.models import Organization
 
-from .defaults import default_value_maps
+from .defaults import default_value_maps, family_categories, suggest_category
 from .models import (
     DEFAULT_INTERSECTIONS,
     ColumnMapping,
@@ -51,6 +51,49 @@ def hub_settings_current(*, organization: Organization) -> HubSettings:
     """The data hub settings, or the defaults (unsaved) when none were stored yet."""
     return HubSettings.objects.filter(organization=organization).first() or HubSettings(
         organization=organization, intersections=list(DEFAULT_INTERSECTIONS)
+    )
+
+
+def value_map_categories(*, organization: Organization) -> dict[str, list[str]]:
+    """{family: the categories a value can map to}: the standard ones of the default maps and
+    any the organization's own entries already use."""
+    categories = {f: list(labels) for f, labels in family_categories().items()}
+    for family in ValueMapEntry.Family.values:
+        categories.setdefault(family, [])
+    used = (
+        ValueMapEntry.objects.filter(organization=organization)
+        .order_by()
+        .values_list("family", "target")
+        .distinct()
+    )
+    for family, target in used:
+        if target not in categories[family]:
+            categories[family].append(target)
+    return categories
+
+
+def value_map_suggestions(
+    *, organization: Organization, unmapped: dict[str, dict[str, int]]
+) -> dict[str, dict[str, str | None]]:
+    """{family: {unmapped value: the one category its words name, or None}}."""
+    if not unmapped:
+        return {}
+    maps: dict[str, dict[str, str]] = {}
+    entries = ValueMapEntry.objects.filter(organization=organization, family__in=list(unmapped))
+    for family, source, target in entries.values_list("family", "source_value", "target"):
+        maps.setdefault(family, {})[source] = target
+    return {
+        family: {value: suggest_category(value, maps.get(family, {})) for value in values}
+        for family, values in unmapped.items()
+    }
+
+
+def value_map_export_rows(*, organization: Organization):
+    """(family, source_value, category) of every entry, the value-map CSV's rows."""
+    return (
+        ValueMapEntry.objects.filter(organization=organization)
+        .order_by("family", "source_value")
+        .values_list("family", "source_value", "target")
     )
 
 

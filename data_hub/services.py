@@ -25,6 +25,7 @@ from duckdb import __version__ as duckdb_version
 
 import equity_stats
 from equity_portal.core.audit import audit_record
+from equity_portal.core.exports import restore_cell
 from equity_portal.core.jobs import (
     job_active_for,
     job_claim,
@@ -36,7 +37,7 @@ from equity_portal.core.jobs import (
 from equity_portal.core.models import Job, Organization, User
 from equity_portal.core.pseudonymize import organization_key
 
-from . import engine, mapping, storage
+from . import engine, mapping, selectors, storage, timings
 from .defaults import default_value_maps, normalize_key
 from .models import (
     DEFAULT_INTERSECTIONS,
@@ -50,6 +51,7 @@ from .models import (
     StratifiedCount,
     ValueMapEntry,
 )
+from .results import publishing
 from .signals import extract_results_stored
 from .sources import Limits, UnreadableFile, inspect_file, prepare_for_duckdb
 
@@ -172,6 +174,114 @@ def value_map_entry_delete(*, entry: ValueMapEntry, actor: User) -> None:
     _bump_value_map_version(organization)
 
 
+VALUE_MAP_COLUMNS = ("family", "source_value", "category")
+# Families whose categories are not a fixed list: any language name is a standard name.
+OPEN_FAMILIES = ("language",)
+
+
+def _value_map_rows(text: str) -> list[tuple[int, str, str, str]]:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "target" in header and "category" not in header:
+        header[header.index("target")] = "category"
+    if not set(VALUE_MAP_COLUMNS) <= set(header):
+        raise ValidationError("The value-map file needs the columns family,source_value,category.")
+    index = {name: header.index(name) for name in VALUE_MAP_COLUMNS}
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        values = [
+            cells[index[c]].strip() if index[c] < len(cells) else "" for c in VALUE_MAP_COLUMNS
+        ]
+        # A value defused on export ("'=x") comes back as it was.
+        rows.append((number, values[0].lower(), restore_cell(values[1]), values[2]))
+    return rows
+
+
+def value_maps_import_csv(
+    *, organization: Organization, text: str, actor: User | None
+) -> dict[str, list]:
+    """Add or change value-map entries from `family,source_value,category` rows (what the
+    export writes). Every row is checked first: an unknown family or category (languages are
+    an open list: a new language name is accepted), or a missing
+    value, refuses the whole file with the row numbers. Returns {"added": [(family, value,
+    category)], "changed": [(family, value, old, new)], "unchanged": [...]}; one audit event."""
+    categories = selectors.value_map_categories(organization=organization)
+    lookup = {f: {c.casefold(): c for c in cats} for f, cats in categories.items()}
+    problems: list[str] = []
+    wanted: dict[tuple[str, str], tuple[int, str]] = {}
+    for number, family, source, category in _value_map_rows(text):
+        if family not in ValueMapEntry.Family.values:
+            problems.append(
+                f"Row {number}: family “{family}” is not one of: "
+                f"{', '.join(ValueMapEntry.Family.values)}."
+            )
+            continue
+        key = normalize_key(source)
+        if not key:
+            problems.append(f"Row {number}: the source value is empty.")
+            continue
+        target = lookup[family].get(category.strip().casefold())
+        if target is None and family in OPEN_FAMILIES and category.strip():
+            target = category.strip()  # a language not listed yet is still a language
+            lookup[family][target.casefold()] = target
+        if target is None:
+            problems.append(
+                f"Row {number}: “{category}” is not a {family} category. Use one of: "
+                f"{', '.join(categories[family])}."
+            )
+            continue
+        earlier = wanted.get((family, key))
+        if earlier is not None and earlier[1] != target:
+            problems.append(
+                f"Row {number}: “{source}” is mapped to {earlier[1]} in row {earlier[0]} "
+                f"and to {target} here."
+            )
+            continue
+        wanted[(family, key)] = (number, target)
+    if problems:
+        shown = problems[:20]
+        if len(problems) > 20:
+            shown.append(f"… and {len(problems) - 20} more problems.")
+        raise ValidationError(shown)
+    current = {
+        (e.family, e.source_value): e
+        for e in ValueMapEntry.objects.filter(organization=organization)
+    }
+    report: dict[str, list] = {"added": [], "changed": [], "unchanged": []}
+    with transaction.atomic():
+        for (family, key), (_, target) in wanted.items():
+            entry = current.get((family, key))
+            if entry is None:
+                ValueMapEntry.objects.create(
+                    organization=organization, family=family, source_value=key, target=target
+                )
+                report["added"].append((family, key, target))
+            elif entry.target != target:
+                report["changed"].append((family, key, entry.target, target))
+                entry.target, entry.is_default = target, False
+                entry.save(update_fields=["target", "is_default", "updated_at"])
+            else:
+                report["unchanged"].append((family, key, target))
+        version = None
+        if report["added"] or report["changed"]:
+            version = _bump_value_map_version(organization)
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action="value_map.import",
+            details={
+                "added": len(report["added"]),
+                "changed": len(report["changed"]),
+                "unchanged": len(report["unchanged"]),
+                "changes": [list(c) for c in (report["added"] + report["changed"])[:200]],
+                "version": version,
+            },
+        )
+    return report
+
+
 @transaction.atomic
 def hub_settings_update(
     *, organization: Organization, intersections: list[str], actor: User
@@ -258,9 +368,18 @@ def measure_save(
     }
     if reference_rule is not None:
         defaults.update(_reference_setting(reference_rule, reference_group))
+    before = (
+        Measure.objects.filter(organization=organization, code=code)
+        .values_list("direction", "reference_rule", "reference_group")
+        .first()
+    )
     measure, created = Measure.objects.update_or_create(
         organization=organization, code=code, defaults=defaults
     )
+    after = (measure.direction, measure.reference_rule, measure.reference_group)
+    if before is not None and tuple(before) != after:
+        # Direction and reference decide published numbers: publish them again.
+        publishing.results_republish_soon(organization=organization)
     audit_record(
         organization=organization,
         actor=actor,
@@ -271,11 +390,26 @@ def measure_save(
     return measure, created
 
 
+def _choice(choices: type, value: str) -> str | None:
+    """The code of a choice given its code or its label, in any letter case and spacing
+    ("Preventive screening", "preventive_screening", "Higher is better")."""
+    wanted = normalize_key(value).replace("_", " ")
+    for code, label in choices.choices:
+        if wanted in (normalize_key(code).replace("_", " "), normalize_key(label)):
+            return code
+    return None
+
+
+def _choice_names(choices: type) -> str:
+    return ", ".join(f"{label} ({code})" for code, label in choices.choices)
+
+
 def measures_import_csv(
     *, organization: Organization, text: str, actor: User | None
 ) -> tuple[int, int]:
-    """Columns code,name,direction,category (plus optional description, steward). All rows are
-    checked before any is saved. Returns (created, updated)."""
+    """Columns code,name,direction,category (plus optional description, steward); direction
+    and category by code or label, any letter case. All rows are checked before any is saved.
+    Returns (created, updated)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     required = {"code", "name", "direction", "category"}
     if not reader.fieldnames or not required <= {f.strip().lower() for f in reader.fieldnames}:
@@ -283,17 +417,21 @@ def measures_import_csv(
     rows = []
     for number, raw in enumerate(reader, start=2):
         row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        if row["direction"] not in Measure.Direction.values:
+        direction = _choice(Measure.Direction, row["direction"])
+        if direction is None:
             raise ValidationError(
-                f"Row {number}: direction must be higher_is_better or lower_is_better."
+                f"Row {number}: direction “{row['direction']}” is not one of: "
+                f"{_choice_names(Measure.Direction)}."
             )
-        if row["category"] not in Measure.Category.values:
+        category = _choice(Measure.Category, row["category"])
+        if category is None:
             raise ValidationError(
-                f"Row {number}: category must be one of {', '.join(Measure.Category.values)}."
+                f"Row {number}: category “{row['category']}” is not one of: "
+                f"{_choice_names(Measure.Category)}."
             )
         if not row["code"] or not row["name"]:
             raise ValidationError(f"Row {number}: code and name are required.")
-        rows.append(row)
+        rows.append({**row, "direction": direction, "category": category})
     created = updated = 0
     with transaction.atomic():
         for row in rows:
@@ -649,14 +787,9 @@ def column_mapping_import(
     return saved
 
 
-def column_mapping_export(*, column_mapping: ColumnMapping, actor: User | None) -> dict:
-    audit_record(
-        organization=column_mapping.organization,
-        actor=actor,
-        action="mapping.export",
-        obj=column_mapping,
-        details={"name": column_mapping.name},
-    )
+def column_mapping_export(*, column_mapping: ColumnMapping) -> dict:
+    """The mapping as JSON; the view sends it through `exports.json_download` (audited as
+    `column_mapping.export`)."""
     return {"name": column_mapping.name, **column_mapping.config}
 
 
@@ -904,13 +1037,14 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
     if not extract.mapping_config:
         raise engine.IngestError("Map the extract's columns before processing it.")
     progress("reading", rows_done=0, percent=1)
-    csv_path, delimiter = prepare_for_duckdb(
-        path=storage.absolute(extract.raw_path),
-        file_format=extract.file_format,
-        encoding=extract.encoding,
-        delimiter=extract.delimiter,
-        work_dir=work,
-    )
+    with timings.phase("job: encoding check / transcoding"):
+        csv_path, delimiter = prepare_for_duckdb(
+            path=storage.absolute(extract.raw_path),
+            file_format=extract.file_format,
+            encoding=extract.encoding,
+            delimiter=extract.delimiter,
+            work_dir=work,
+        )
     spec = engine.IngestSpec(
         csv_path=csv_path,
         delimiter=delimiter,
@@ -976,22 +1110,25 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             return
         progress("aggregating", rows_done=result.rows_read, percent=65)
         parquet_relative = f"{storage.extract_dir(extract)}/normalized.parquet"
-        derived = engine.write_parquet(con, storage.absolute(parquet_relative))
+        with timings.phase("job: write parquet"):
+            derived = engine.write_parquet(con, storage.absolute(parquet_relative))
         progress("aggregating", rows_done=result.rows_read, percent=75)
         hub = hub_settings_get(organization=organization)
-        strata = engine.stratify(
-            con,
-            source=engine.parquet_source(storage.absolute(parquet_relative)),
-            value_maps=value_maps_for(organization=organization),
-            intersections=hub.intersections,
-        )
+        with timings.phase("job: stratify (grouping sets)"):
+            strata = engine.stratify(
+                con,
+                source=engine.parquet_source(storage.absolute(parquet_relative)),
+                value_maps=value_maps_for(organization=organization),
+                intersections=hub.intersections,
+            )
     finally:
         con.close()
     progress("saving", rows_done=result.rows_read, percent=85)
-    with transaction.atomic():
+    with timings.phase("job: store counts, provenance, audit"), transaction.atomic():
         _ensure_social_need_measures(organization, derived)
         counts = _store_counts(extract, strata)
         _store_provenance(extract, hub, restratified=False)
+        publishing.publish_extract(extract=extract)
         now = timezone.now()
         extract.refresh_from_db()
         for name, value in report.items():
@@ -1072,9 +1209,9 @@ COUNT_COLUMNS = (
 def _store_counts(extract: Extract, strata: engine.Strata) -> int:
     """Delete-then-insert the extract's counts (inside the caller's transaction).
 
-    Batched multi-row INSERTs (executemany on SQLite): bulk_create's per-object SQL compiling
-    costs more than the whole DuckDB scan at 10,000 cells, and DESIGN §6 holds ingest to 1.5x
-    DuckDB's own time."""
+    One bulk write: COPY on PostgreSQL, executemany on SQLite (bulk_create's per-object SQL
+    compiling costs more than the whole DuckDB scan at 10,000 cells, and DESIGN §6 holds ingest
+    to 1.5x DuckDB's own time)."""
     measures = dict(
         Measure.objects.filter(organization=extract.organization).values_list("code", "pk")
     )
@@ -1103,7 +1240,17 @@ def _store_counts(extract: Extract, strata: engine.Strata) -> int:
     columns = ", ".join(quote(c) for c in COUNT_COLUMNS)
     one = "(" + ", ".join(["%s"] * len(COUNT_COLUMNS)) + ")"
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+        if connection.vendor == "postgresql":
+            # One COPY of every row (CSV quotes group names safely).
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(rows)
+            buffer.seek(0)
+            cursor.cursor.copy_expert(
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
+            )
+        elif connection.vendor == "sqlite":
+            # One executemany: SQLite's native bulk path, faster than bulk_create's per-object
+            # SQL compiling.
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {one}", rows)
         else:
             for start in range(0, len(rows), BULK_BATCH):
@@ -1168,6 +1315,7 @@ def extract_restratify_run(*, job_id: int, take_over: bool = False) -> None:
             with transaction.atomic():
                 counts = _store_counts(extract, strata)
                 _store_provenance(extract, hub, restratified=True)
+                publishing.publish_extract(extract=extract)
                 Extract.objects.filter(pk=extract.pk).update(unmapped_values=strata.unmapped)
                 extract_results_stored.send(sender=Extract, extract=extract, actor=job.created_by)
                 audit_record(

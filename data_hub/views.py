@@ -1,19 +1,18 @@
 import csv
-import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from equity_portal.core.exports import csv_download
+from equity_portal.core import exports
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
-from . import mapping, selectors, services, storage
+from . import disclosure, format_guide, mapping, selectors, services, storage
 from .forms import (
     IntersectionsForm,
     MappingForm,
@@ -22,8 +21,10 @@ from .forms import (
     UndefinedMeasureForm,
     UploadForm,
     ValueMapEntryForm,
+    ValueMapImportForm,
 )
 from .models import ColumnMapping, Extract, Measure, ValueMapEntry
+from .provenance import effective_k
 
 PAGE_SIZE = 25
 
@@ -44,7 +45,20 @@ def _to_extract(request, extract: Extract):
 def index(request):
     extracts = selectors.extract_list(organization=request.organization)
     page = Paginator(extracts, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "data_hub/index.html", {"page": page})
+    exact, k = _exact_counts(request)
+    rows = [
+        (extract, disclosure.operational_counts(extract=extract, exact=exact, k=k))
+        for extract in page.object_list
+    ]
+    return render(request, "data_hub/index.html", {"page": page, "rows": rows})
+
+
+def _exact_counts(request) -> tuple[bool, int]:
+    """Exact row counts for roles that manage data (they hold the file); everyone else
+    sees counts below k as "fewer than k" (issue 10)."""
+    membership = request.membership
+    exact = membership is not None and membership.can(Capability.MANAGE_DATA)
+    return exact, effective_k(request.organization)
 
 
 @org_view(Capability.MANAGE_DATA)
@@ -69,6 +83,45 @@ def upload(request):
             )
     status = 400 if request.method == "POST" else 200
     return render(request, "data_hub/upload.html", {"form": form}, status=status)
+
+
+@org_view(Capability.VIEW)
+def extract_format(request):
+    """The column guide: every field, required or not, accepted spellings, an example row."""
+    guide = format_guide.fields()
+    return render(
+        request,
+        "data_hub/extract_format.html",
+        {
+            "fields": guide,
+            "example_header": format_guide.SAMPLE_HEADERS,
+            "example_row": format_guide.sample_rows()[0],
+            "sample_rows": format_guide.SAMPLE_ROWS,
+            "sample_measures": format_guide.sample_measures(),
+        },
+    )
+
+
+@org_view(Capability.VIEW)
+def extract_format_file(request, kind: str, file_format: str):
+    """The synthetic sample extract (200 rows) or the header-only template, CSV or XLSX."""
+    if kind not in ("sample", "template") or file_format not in exports.FORMATS:
+        raise Http404("No such file.")
+    if kind == "sample":
+        headers, rows = format_guide.SAMPLE_HEADERS, format_guide.sample_rows()
+    else:
+        headers, rows = format_guide.TEMPLATE_HEADERS, ()
+    columns = [exports.Column(h, h) for h in headers]  # headers an upload recognizes
+    return exports.download(
+        request,
+        what=f"extract_{kind}",
+        columns=columns,
+        rows=rows,
+        file_format=file_format,
+        filename=f"extract-{kind}.{file_format}",
+        title="extract",
+        readme=False,
+    )
 
 
 @org_view(Capability.MANAGE_DATA)
@@ -146,6 +199,15 @@ def extract_detail(request, pk: int):
         undefined_form = UndefinedMeasureForm(codes=extract.undefined_measure_codes)
     provenance = getattr(extract, "provenance", None) if extract.processed_at else None
     services.extract_viewed(extract=extract, actor=request.user, page="detail")
+    exact, k = _exact_counts(request)
+    counts = disclosure.operational_counts(extract=extract, exact=exact, k=k)
+    suggestions, categories = {}, {}
+    if counts.unmapped and exact:
+        suggestions = selectors.value_map_suggestions(
+            organization=request.organization, unmapped=extract.unmapped_values or {}
+        )
+        categories = selectors.value_map_categories(organization=request.organization)
+    families = dict(ValueMapEntry.Family.choices)
     return render(
         request,
         "data_hub/extract_detail.html",
@@ -154,34 +216,77 @@ def extract_detail(request, pk: int):
             "job": extract.job,
             "undefined_form": undefined_form,
             "provenance": provenance,
-            "unmapped": {
-                family: sorted(values.items(), key=lambda kv: -kv[1])
-                for family, values in (extract.unmapped_values or {}).items()
-            },
+            "counts": counts,
+            "k": k,
+            "not_validated": extract.status
+            in (Extract.Status.UPLOADED, Extract.Status.QUEUED, Extract.Status.PROCESSING),
+            # Counts as the viewer may see them (exact only for roles that manage data).
+            "unmapped": [
+                {
+                    "family": family,
+                    "family_label": families.get(family, family),
+                    "categories": categories.get(family, []),
+                    "values": [
+                        {
+                            "value": value,
+                            "count": count,
+                            "suggestion": suggestions.get(family, {}).get(value),
+                        }
+                        for value, count in values
+                    ],
+                }
+                for family, values in counts.unmapped.items()
+            ],
         },
     )
 
 
 @org_view(Capability.MANAGE_DATA)
+@require_POST
+def extract_map_value(request, pk: int):
+    """One click from the report: map an unmapped value to the category the analyst chose."""
+    extract = _extract(request, pk)
+    form = ValueMapEntryForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["target"].strip():
+        messages.error(request, "Choose the category to map the value to.")
+        return _to_extract(request, extract)
+    data = form.cleaned_data
+    categories = selectors.value_map_categories(organization=request.organization)
+    if data["target"] not in categories.get(data["family"], []):
+        messages.error(request, f"“{data['target']}” is not a category of that value map.")
+        return _to_extract(request, extract)
+    try:
+        services.value_map_entry_set(organization=request.organization, actor=request.user, **data)
+    except ValidationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(
+            request,
+            f"“{data['source_value']}” now maps to {data['target']}. Re-stratify to apply it.",
+        )
+    return _to_extract(request, extract)
+
+
+@org_view(Capability.MANAGE_DATA)
 def extract_rejects_csv(request, pk: int):
+    """Every rejected row, re-written through the core's formula-safe, audited CSV writer
+    (the stored file holds values exactly as uploaded)."""
     extract = _extract(request, pk)
     if not extract.rejects_path:
         raise Http404("No report.")
     path = storage.absolute(extract.rejects_path)
     if not path.exists():
         raise Http404("No report.")
-    # Through the one CSV helper: formula-safe cells (the rows are the uploaded file's own
-    # values) and an `extract_rejects.export` audit event.
-    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+    with open(path, newline="", encoding="utf-8", errors="replace") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
-        return csv_download(
+        return exports.download(
             request,
             what="extract_rejects",
-            header=header,
+            columns=header,
             rows=reader,
             filename=f"extract-{extract.pk}-rejected-rows.csv",
-            filters={"extract": extract.pk},
+            obj=extract,
         )
 
 
@@ -240,7 +345,12 @@ def extract_measures(request, pk: int):
         else:
             messages.success(request, "Measures resolved. Processing has started again.")
     else:
-        messages.error(request, "Choose what to do with every listed measure.")
+        problems = [e for errors in form.errors.values() for e in errors]
+        messages.error(
+            request,
+            "Nothing was saved. "
+            + (" ".join(problems) if problems else "Choose what to do with every listed measure."),
+        )
     return _to_extract(request, extract)
 
 
@@ -302,8 +412,54 @@ def value_maps(request):
             "families": ValueMapEntry.Family.choices,
             "hub": hub,
             "intersections_form": IntersectionsForm(initial={"intersections": hub.intersections}),
+            "import_form": ValueMapImportForm(),
         },
     )
+
+
+@org_view(Capability.MANAGE_DATA)
+def value_maps_csv(request):
+    """Every value-map entry as family,source_value,category (the import reads the same)."""
+    return exports.download(
+        request,
+        what="value_maps",
+        columns=services.VALUE_MAP_COLUMNS,
+        rows=selectors.value_map_export_rows(organization=request.organization),
+    )
+
+
+@org_view(Capability.MANAGE_DATA)
+@require_POST
+def value_maps_import(request):
+    form = ValueMapImportForm(request.POST, request.FILES)
+    url = reverse("data_hub:value_maps", kwargs={"org_slug": request.organization.slug})
+    if not form.is_valid():
+        messages.error(request, "Choose a CSV file to import.")
+        return redirect(url)
+    upload = form.cleaned_data["file"]
+    try:
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError("A value-map file is at most 5 MB.")
+        report = services.value_maps_import_csv(
+            organization=request.organization,
+            text=upload.read().decode("utf-8-sig", errors="replace"),
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, "Nothing was imported. " + " ".join(error.messages))
+        return redirect(url)
+    changes = [f"{f}: “{v}” → {t}" for f, v, t in report["added"]] + [
+        f"{f}: “{v}” {old} → {new}" for f, v, old, new in report["changed"]
+    ]
+    summary = (
+        f"Value maps imported: {len(report['added'])} added, {len(report['changed'])} changed, "
+        f"{len(report['unchanged'])} unchanged."
+    )
+    if changes:
+        shown = "; ".join(changes[:15]) + ("; …" if len(changes) > 15 else "")
+        summary += f" {shown}. Re-stratify extracts to apply them."
+    messages.success(request, summary)
+    return redirect(url)
 
 
 @org_view(Capability.MANAGE_DATA)
@@ -359,8 +515,10 @@ def mappings(request):
 @org_view(Capability.MANAGE_DATA)
 def mapping_export(request, pk: int):
     column_mapping = get_for_org(ColumnMapping, pk=pk)
-    payload = services.column_mapping_export(column_mapping=column_mapping, actor=request.user)
-    response = HttpResponse(json.dumps(payload, indent=2), content_type="application/json")
-    filename = f"mapping-{column_mapping.pk}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.json_download(
+        request,
+        what="column_mapping",
+        payload=services.column_mapping_export(column_mapping=column_mapping),
+        filename=f"mapping-{column_mapping.pk}.json",
+        obj=column_mapping,
+    )

@@ -6,6 +6,7 @@ from equity_portal.core import views as core_views
 
 # Step apps are included by dotted path so the core never imports them (import-linter).
 org_patterns = [
+    path("", include("overview.urls")),
     path("", include("equity_portal.core.urls")),
     path("commit/", include("commitments.urls")),
     path("learn/", include("learning.urls")),
@@ -13,6 +14,8 @@ org_patterns = [
     path("data/community/", include("data_hub.community.urls")),
     path("data/quality/", include("data_hub.quality.urls")),
     path("data/", include("data_hub.urls")),
+    path("vision/", include("vision.urls")),
+    path("improve/", include("improvement.urls")),
 ]
 
 urlpatterns = [

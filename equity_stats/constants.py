@@ -13,7 +13,7 @@ DEFAULT_K = 11
 MIN_K = 11
 """No organization setting may go below this threshold."""
 
-METHOD_VERSION = "stats-1"
+METHOD_VERSION = "stats-2"
 """Bumped whenever any formula changes; stored with results as provenance."""
 
 HIGHER_IS_BETTER = "higher_is_better"
@@ -27,6 +27,10 @@ REF_NAMED = "named"
 REFERENCE_RULES = (REF_LARGEST, REF_BEST, REF_POOLED, REF_NAMED)
 POOLED = "Pooled"
 """Value of ``reference_group`` when the reference is the pooled rate."""
+
+SUMMARY_MIN_COVERAGE = 0.85
+"""A summary measure is published only when the compared groups that can be shown hold at
+least this share of the compared population (WHO HEAT)."""
 
 DEFAULT_TABLE_KEYS = ("measure", "period_start", "dimension")
 """A table is one measure x period x dimension: the rows sharing these keys."""

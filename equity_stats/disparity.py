@@ -12,10 +12,13 @@ Definitions (group j: denominator n_j, numerator x_j, rate p_j = x_j / n_j):
   name), a named group (REF_NAMED; no reference in tables where it is absent or
   suppressed), or the pooled rate c_ref = sum(c), n_ref = sum(n) over eligible groups
   (REF_POOLED; reference_group = "Pooled" and no row is_reference).
+* A table has a reference only when at least two compared groups can be shown
+  (eligible): with fewer there is nothing to compare, so no reference and no gap.
 * Difference d_j = a_j - a_ref with Newcombe's hybrid score interval (method 10);
-  ratio a_j / a_ref with the Katz log interval (empty when c_j or c_ref is 0);
-  significant when the difference interval excludes 0; excess adverse events
-  (a_j - a_ref) * n_j.
+  ratio a_j / a_ref with the Katz log interval; when the group has no adverse event
+  (c_j = 0, c_ref > 0) the ratio is 0 with Koopman's score interval (which handles the
+  zero); undefined when c_ref is 0. Significant when the difference interval excludes 0;
+  excess adverse events (a_j - a_ref) * n_j.
 """
 
 from __future__ import annotations
@@ -37,20 +40,31 @@ from .constants import (
     REF_NAMED,
     REF_POOLED,
     REFERENCE_RULES,
+    SUMMARY_MIN_COVERAGE,
     Z,
 )
-from .rates import _wilson, katz_ratio, newcombe_difference
+from .rates import _wilson, katz_ratio, koopman_ratio, newcombe_difference
 from .suppression import (
     check_k,
     check_unique,
     counts,
     first_per_table,
     name_ranks,
+    primary_suppression,
     suppress,
     table_codes,
 )
 
-__all__ = ["stratify", "summary_measures", "STRATIFY_COLUMNS", "SUMMARY_COLUMNS"]
+__all__ = [
+    "stratify",
+    "summary_measures",
+    "compare_pair",
+    "STRATIFY_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "SUMMARY_MEASURES",
+    "NO_GROUPS_REASON",
+    "COVERAGE_REASON",
+]
 
 STRATIFY_COLUMNS = (
     "rate",
@@ -81,6 +95,13 @@ SUMMARY_COLUMNS = (
     "between_group_variance",
     "theil_index",
     "mean_log_deviation",
+    "blank_reason",
+)
+SUMMARY_MEASURES = SUMMARY_COLUMNS[2:-1]
+"""The numeric summary measures (blank together, with `blank_reason`)."""
+NO_GROUPS_REASON = "fewer than two compared groups can be shown"
+COVERAGE_REASON = (
+    f"the groups that can be shown hold under {SUMMARY_MIN_COVERAGE:.0%} of the compared population"
 )
 
 
@@ -99,6 +120,8 @@ def stratify(
     group_col: str = "group",
     numerator_col: str = "numerator",
     denominator_col: str = "denominator",
+    suppressed=None,
+    compared=None,
 ) -> pd.DataFrame:
     """Rates, suppression and disparities for one row per group per table.
 
@@ -114,14 +137,22 @@ def stratify(
     reference_adverse_rate           a_ref
     is_reference                     this row is the reference
     difference(_lower/_upper)        a_j - a_ref, Newcombe method 10 interval
-    ratio(_lower/_upper)             a_j / a_ref, Katz log interval (NaN if c_j or c_ref = 0)
+    ratio(_lower/_upper)             a_j / a_ref, Katz log interval; 0 with Koopman's score
+                                     interval when c_j = 0 < c_ref; NaN when c_ref = 0
     significant                      difference interval excludes 0 (nullable boolean)
     excess_adverse_events            (a_j - a_ref) * n_j
+
+    ``compared`` (boolean, one per row) replaces "not Unknown/Declined" (an intersection
+    cell with Unknown on any axis). A table needs two eligible (compared, shown) rows to
+    have a reference.
 
     The reference row has difference 0, ratio 1 (if a_ref > 0), excess 0 and NA intervals
     and significance. Pairwise columns are NA for Unknown/Declined rows and for tables
     without a reference. Suppressed rows keep their keys, group name and
     ``suppressed=True``; their numerator, denominator and every derived number are NA.
+    ``suppressed`` (optional boolean array, one per row): decisions already taken for the
+    whole publication (``disclosure.protect_publication``); they are used instead of this
+    table-by-table rule, and must include the table-level primary cells.
     Raises ValueError when k < 11, on an unknown direction or reference rule, on
     implausible counts, or on a repeated group within a table.
     """
@@ -139,10 +170,23 @@ def stratify(
     groups = df[group_col]
     ranks = name_ranks(groups)
 
-    suppressed = suppress(x, n, codes, n_tables, ranks, k)
-    compared = ~groups.isin(NOT_COMPARED).to_numpy()
+    if suppressed is None:
+        suppressed = suppress(x, n, codes, n_tables, ranks, k)
+    else:
+        suppressed = np.asarray(suppressed, dtype=bool).copy()
+        if suppressed.shape != x.shape:
+            raise ValueError("suppressed must have one value per row")
+        if np.any(primary_suppression(x, n, k) & ~suppressed):
+            raise ValueError("suppressed leaves a cell below k shown")
+    if compared is None:
+        compared = ~groups.isin(NOT_COMPARED).to_numpy()
+    else:
+        compared = np.asarray(compared, dtype=bool).copy()
+        if compared.shape != (len(df),):
+            raise ValueError("compared must hold one flag per row")
     eligible = compared & ~suppressed
     shown = ~suppressed
+    enough_t = np.bincount(codes, weights=eligible, minlength=n_tables) >= 2
 
     c = n - x if direction == HIGHER_IS_BETTER else x
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -155,7 +199,7 @@ def stratify(
     if reference_rule == REF_POOLED:
         c_ref_t = np.bincount(codes, weights=np.where(eligible, c, 0.0), minlength=n_tables)
         n_ref_t = np.bincount(codes, weights=np.where(eligible, n, 0.0), minlength=n_tables)
-        has_ref_t = n_ref_t > 0
+        has_ref_t = (n_ref_t > 0) & enough_t
         names_t = np.where(has_ref_t, POOLED, None).astype(object)
     else:
         if reference_rule == REF_LARGEST:
@@ -165,6 +209,7 @@ def stratify(
         else:  # REF_NAMED
             named = eligible & (groups == reference_group).to_numpy()
             ref_row = first_per_table(codes, n_tables, named, (ranks,))
+        ref_row = np.where(enough_t, ref_row, -1)
         has_ref_t = ref_row >= 0
         safe = np.where(has_ref_t, ref_row, 0)
         c_ref_t = np.where(has_ref_t, c[safe] if len(c) else 0.0, np.nan)
@@ -181,7 +226,7 @@ def stratify(
     with np.errstate(divide="ignore", invalid="ignore"):
         a_ref = np.where(has_ref & shown, c_ref / n_ref, np.nan)
     d, d_lo, d_hi = newcombe_difference(c, n, c_ref, n_ref)
-    rr, rr_lo, rr_hi = katz_ratio(c, n, c_ref, n_ref)
+    rr, rr_lo, rr_hi = compare_ratio(c, n, c_ref, n_ref, target)
     excess = (adverse - a_ref) * n
 
     def on(mask, values):
@@ -215,11 +260,48 @@ def stratify(
     return out
 
 
+def compare_ratio(c, n, c_ref, n_ref, where=None):
+    """Ratio of adverse rates with its interval: Katz's log interval, or 0 with Koopman's
+    score interval when c = 0 < c_ref (Katz cannot handle the zero); NaN when c_ref = 0.
+    `where` (boolean) limits the Koopman search to the rows that need it."""
+    c, n, c_ref, n_ref = (np.asarray(a, dtype=float) for a in (c, n, c_ref, n_ref))
+    c, n, c_ref, n_ref = np.broadcast_arrays(c, n, c_ref, n_ref)
+    rr, lo, hi = (np.array(a, dtype=float, copy=True) for a in katz_ratio(c, n, c_ref, n_ref))
+    zero = (c == 0) & (c_ref > 0) & (n > 0) & (n_ref > 0)
+    if where is not None:
+        zero &= np.asarray(where, dtype=bool)
+    if zero.any():
+        k_rr, k_lo, k_hi = koopman_ratio(c[zero], n[zero], c_ref[zero], n_ref[zero])
+        rr[zero], lo[zero], hi[zero] = k_rr, k_lo, k_hi
+    return rr, lo, hi
+
+
+def compare_pair(c, n, c_ref, n_ref) -> dict:
+    """The pairwise statistics of adverse counts c of n against c_ref of n_ref (arrays or
+    scalars): difference with Newcombe's interval, ratio (see `compare_ratio`),
+    significance. The same formulas `stratify` uses, for callers that hold two cells."""
+    c, n, c_ref, n_ref = (np.asarray(a, dtype=float) for a in (c, n, c_ref, n_ref))
+    d, d_lo, d_hi = newcombe_difference(c, n, c_ref, n_ref)
+    rr, rr_lo, rr_hi = compare_ratio(np.atleast_1d(c), np.atleast_1d(n), c_ref, n_ref)
+    if np.ndim(c) == 0:
+        rr, rr_lo, rr_hi = rr[0], rr_lo[0], rr_hi[0]
+    return {
+        "difference": d,
+        "difference_lower": d_lo,
+        "difference_upper": d_hi,
+        "ratio": rr,
+        "ratio_lower": rr_lo,
+        "ratio_upper": rr_hi,
+        "significant": (d_lo > 0) | (d_hi < 0),
+    }
+
+
 def summary_measures(
     stratified_df: pd.DataFrame,
     *,
     table_keys: Sequence[str] = DEFAULT_TABLE_KEYS,
     denominator_col: str = "denominator",
+    population=None,
 ) -> pd.DataFrame:
     """One row per table of summary disparity measures, from ``stratify`` output.
 
@@ -235,9 +317,17 @@ def summary_measures(
     between_group_variance  sum(w_j (a_j - mu)^2)
     theil_index             sum(w_j r_j ln r_j), a zero rate contributing 0 (NaN if mu = 0)
     mean_log_deviation      sum(w_j (-ln r_j))                (NaN if any a_j = 0)
+    blank_reason            why the measures are blank, else None
 
-    Every measure is NaN when fewer than two groups qualify. Tables appear in order of
-    first appearance; reference_group is copied from the stratified rows.
+    Every measure is blank (NaN, with the reason) when fewer than two groups qualify, or
+    when the groups that qualify hold less than 85% of the compared population (WHO HEAT's
+    rule, so that a summary stays comparable across periods). The compared population
+    needs the denominators of the suppressed cells too, which `stratify` does not return:
+    pass them as ``population`` (one raw denominator per row of ``stratified_df``);
+    without it the rule can only see the shown cells and never blanks a summary. The
+    index of disparity compares each row with its own reference adverse rate (an
+    intersection compares within strata). Tables appear in order of first appearance;
+    reference_group is copied from the stratified rows.
     """
     table_keys = _keys(table_keys)
     df = stratified_df
@@ -269,12 +359,13 @@ def summary_measures(
         range_difference = a_max - a_min
         range_ratio = np.where(a_min > 0, a_max / a_min, np.nan)
 
-        ref_rate = pd.Series(df["reference_adverse_rate"].to_numpy(dtype=float, na_value=np.nan))
-        a_ref_t = ref_rate.groupby(codes).first().reindex(range(n_tables)).to_numpy()
-        a_ref = a_ref_t[codes]
-        non_ref = incl & ~is_ref
+        a_ref = df["reference_adverse_rate"].to_numpy(dtype=float, na_value=np.nan)
+        non_ref = incl & ~is_ref & (a_ref > 0)
         idisp = 100.0 * tsum(np.abs(a - a_ref) / a_ref, non_ref) / tsum(1.0, non_ref)
-        idisp = np.where(a_ref_t > 0, idisp, np.nan)
+        # Without a reference (or one with a zero adverse rate) in any row: no index.
+        has_ref = tsum(1.0, incl & ~is_ref & ~np.isnan(a_ref)) > 0
+        ref_zero = tsum(1.0, incl & (a_ref == 0)) > 0
+        idisp = np.where(has_ref & ~ref_zero, idisp, np.nan)
 
         bgv = tsum(w * (a - mu) ** 2)
         r_log_r = np.where(r > 0, r * np.log(r), 0.0)
@@ -282,7 +373,20 @@ def summary_measures(
         any_zero = tsum((a == 0).astype(float)) > 0
         mld = np.where((mu_t > 0) & ~any_zero, tsum(w * -np.log(np.where(r > 0, r, 1.0))), np.nan)
 
-    enough = g >= 2
+    compared = df["compared"].to_numpy(dtype=bool)
+    if population is not None:
+        population = np.asarray(population, dtype=float)
+        if population.shape != (len(df),):
+            raise ValueError("population must hold one denominator per row")
+        covered = np.bincount(
+            codes, weights=np.where(compared, population, 0.0), minlength=n_tables
+        )
+    else:
+        covered = tsum(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage_ok = total >= SUMMARY_MIN_COVERAGE * covered - 1e-9
+    enough = (g >= 2) & coverage_ok
+    reason = np.where(g < 2, NO_GROUPS_REASON, np.where(coverage_ok, None, COVERAGE_REASON))
 
     def gate(values):
         return np.where(enough, values, np.nan)
@@ -299,4 +403,5 @@ def summary_measures(
     out["between_group_variance"] = gate(bgv)
     out["theil_index"] = gate(theil)
     out["mean_log_deviation"] = gate(mld)
+    out["blank_reason"] = pd.Series(reason, dtype=object)
     return out

@@ -13,6 +13,14 @@ p-bar -+ 3 sqrt(p-bar (1 - p-bar) / n_i) clipped to [0, 1]; a rate strictly outs
 limits signals; the runs analysis uses p-bar as its centre.
 
 ``baseline`` is a slice of the points or an int (that many leading points); None means all.
+
+Phased charts (issue 13), ``phased_chart``: a series of periods split into parts. The first
+part runs from the first period to the first rebaseline; its periods up to and including the
+goal's baseline period are phase ``baseline``, the rest ``follow-up``. Its centre (median, and
+p-bar with its limits) comes from the baseline phase when that has at least 6 points (not
+missing), else from all the points of the part (``basis`` says which). Each rebaseline, recorded
+by a person, starts a new part (phases ``phase-2``, ``phase-3``...) whose centre and limits come
+from all of its own points. The runs analysis and the limits are computed per part.
 """
 
 from __future__ import annotations
@@ -25,7 +33,31 @@ import numpy as np
 
 from .suppression import check_k, primary_suppression
 
-__all__ = ["RunChart", "PChart", "run_chart", "p_chart", "crossings_limit", "longest_run_limit"]
+__all__ = [
+    "RunChart",
+    "PChart",
+    "run_chart",
+    "p_chart",
+    "crossings_limit",
+    "longest_run_limit",
+    "ChartPart",
+    "PhasedChart",
+    "phased_chart",
+    "run_segments",
+    "BASELINE",
+    "FOLLOW_UP",
+    "BASIS_BASELINE",
+    "BASIS_ALL",
+    "MIN_BASELINE_POINTS",
+]
+
+BASELINE = "baseline"
+FOLLOW_UP = "follow-up"
+BASIS_BASELINE = "baseline"
+"""The centre line and limits come from the baseline phase (>= MIN_BASELINE_POINTS points)."""
+BASIS_ALL = "all"
+"""The centre line and limits come from all the points of the part."""
+MIN_BASELINE_POINTS = 6
 
 
 @dataclass(frozen=True)
@@ -159,3 +191,143 @@ def p_chart(x, n, *, baseline=None, k: int | None = None) -> PChart:
     outside = usable & ((rates > upper) | (rates < lower))
     runs = run_chart(rates, centre=pbar)
     return PChart(pbar, lower, upper, rates, outside, runs, hidden)
+
+
+def run_segments(values, centre: float) -> list[tuple[int, tuple[int, ...]]]:
+    """The runs of ``values`` around ``centre``: (side, indices) per run, side +1 above and
+    -1 below; missing points and points on the centre belong to no run (and do not break one).
+    """
+    y = np.asarray(values, dtype=float).ravel()
+    runs: list[tuple[int, list[int]]] = []
+    for i, v in enumerate(y):
+        if np.isnan(v) or v == centre or np.isnan(centre):
+            continue
+        side = 1 if v > centre else -1
+        if runs and runs[-1][0] == side:
+            runs[-1][1].append(i)
+        else:
+            runs.append((side, [i]))
+    return [(side, tuple(idx)) for side, idx in runs]
+
+
+@dataclass(frozen=True, eq=False)
+class ChartPart:
+    """One part of a phased chart: points ``start:stop`` of the series."""
+
+    start: int
+    stop: int
+    basis: str
+    basis_points: int
+    runs: RunChart
+    pchart: PChart | None
+
+    @property
+    def median(self) -> float:
+        return self.runs.centre
+
+
+@dataclass(frozen=True, eq=False)
+class PhasedChart:
+    """Per point: its phase, value, part, the part's median (run chart centre) and, for a
+    p-chart, the part's p-bar, the point's limits and whether it is outside them."""
+
+    phases: tuple[str, ...]
+    values: np.ndarray
+    part_of: np.ndarray
+    parts: tuple[ChartPart, ...]
+    median: np.ndarray
+    centre: np.ndarray | None
+    lower: np.ndarray | None
+    upper: np.ndarray | None
+    outside: np.ndarray | None
+
+    @property
+    def has_limits(self) -> bool:
+        return self.centre is not None
+
+    def part_at(self, i: int) -> ChartPart:
+        return self.parts[int(self.part_of[i])]
+
+
+def _part_bounds(size: int, rebaselines) -> list[tuple[int, int]]:
+    starts = sorted({int(r) for r in rebaselines if 0 < int(r) < size})
+    edges = [0, *starts, size]
+    return [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)] if size else []
+
+
+def phased_chart(
+    values=None, *, x=None, n=None, baseline_points: int = 0, rebaselines=()
+) -> PhasedChart:
+    """Run chart (and p-chart when ``x`` and ``n`` are given) of a series split into phases.
+
+    ``values``: the series (NaN = missing or suppressed) for a run chart only; or ``x`` and
+    ``n`` (NaN = suppressed) for a p-chart whose values are the rates x / n.
+    ``baseline_points``: how many leading points are in the baseline phase (those up to and
+    including the goal's baseline period). ``rebaselines``: indices of the points where a
+    recorded rebaseline starts a new part.
+    """
+    with_limits = x is not None or n is not None
+    if with_limits:
+        if x is None or n is None:
+            raise ValueError("a p-chart needs both x and n")
+        x = np.asarray(x, dtype=float).ravel()
+        n = np.asarray(n, dtype=float).ravel()
+        if x.shape != n.shape:
+            raise ValueError("x and n must have the same length")
+        missing = np.isnan(x) | np.isnan(n) | (n <= 0)
+        x = np.where(missing, 0.0, x)
+        n = np.where(missing, 0.0, n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.where(missing, np.nan, x / np.where(missing, 1.0, n))
+    else:
+        y = np.asarray(values, dtype=float).ravel()
+    size = y.size
+    baseline_points = max(0, min(int(baseline_points), size))
+    phases: list[str] = []
+    part_of = np.zeros(size, dtype=int)
+    median = np.full(size, np.nan)
+    centre = lower = upper = outside = None
+    if with_limits:
+        centre, lower, upper = (np.full(size, np.nan) for _ in range(3))
+        outside = np.zeros(size, dtype=bool)
+    parts: list[ChartPart] = []
+    for k, (start, stop) in enumerate(_part_bounds(size, rebaselines)):
+        seg = y[start:stop]
+        if k == 0:
+            base_stop = min(baseline_points, stop)
+            phases.extend(BASELINE if i < base_stop else FOLLOW_UP for i in range(start, stop))
+            useful = int(np.count_nonzero(~np.isnan(seg[:base_stop])))
+            if useful >= MIN_BASELINE_POINTS:
+                basis, base = BASIS_BASELINE, slice(0, base_stop)
+            else:
+                basis, base = BASIS_ALL, None
+        else:
+            phases.extend([f"phase-{k + 1}"] * (stop - start))
+            basis, base = BASIS_ALL, None
+        basis_values = seg if base is None else seg[base]
+        basis_points = int(np.count_nonzero(~np.isnan(basis_values)))
+        if basis_points:
+            runs = run_chart(seg, baseline=base)
+        else:
+            runs = RunChart(float("nan"), 0, 0, None, False, 0, None, False, False)
+        chart = None
+        if with_limits:
+            chart = p_chart(x[start:stop], n[start:stop], baseline=base)
+            centre[start:stop] = chart.centre
+            lower[start:stop] = chart.lower
+            upper[start:stop] = chart.upper
+            outside[start:stop] = chart.outside
+        part_of[start:stop] = k
+        median[start:stop] = runs.centre
+        parts.append(ChartPart(start, stop, basis, basis_points, runs, chart))
+    return PhasedChart(
+        phases=tuple(phases),
+        values=y,
+        part_of=part_of,
+        parts=tuple(parts),
+        median=median,
+        centre=centre,
+        lower=lower,
+        upper=upper,
+        outside=outside,
+    )

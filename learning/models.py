@@ -9,7 +9,7 @@ them only through `visible_reflection` (see selectors.py), never as the raw fiel
 from django.db import models
 from django.db.models import Q
 
-from equity_portal.core.models import Membership, Organization, OrgScopedManager, User
+from equity_portal.core.models import Membership, Organization, OrgScopedManager, Team, User
 from equity_portal.core.steps import Step
 
 
@@ -121,26 +121,6 @@ class LearningSeed(models.Model):
 
     def __str__(self) -> str:
         return f"Learning seed v{self.version} for {self.organization_id}"
-
-
-class Team(models.Model):
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=120)
-    members = models.ManyToManyField(Membership, blank=True, related_name="learning_teams")
-    submission_id = models.UUIDField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrgScopedManager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="learning_team_unique"),
-            _submission_constraint("team"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class LearningPlan(models.Model):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope
 
+from equity_portal.core import teams
 from equity_portal.core.models import Membership, Organization
 from equity_portal.core.roles import Role
 
@@ -46,7 +47,7 @@ def add_demo_content(sender, organization: Organization, users: dict, stdout=Non
 
         team = Team.objects.filter(organization=organization, name=DEMO_TEAM).first()
         if team is None:
-            team = services.team_create(
+            team = teams.team_create(
                 organization=organization, actor=actor, name=DEMO_TEAM, members=members.values()
             )
 

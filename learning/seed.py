@@ -6,7 +6,7 @@ exact links they use. `seed_key` identifies a starter row, so seeding again adds
 Bump SEED_VERSION when new starter rows are added, so existing organizations receive them.
 """
 
-SEED_VERSION = 1
+SEED_VERSION = 3
 
 AMA = "https://www.ama-assn.org/"
 
@@ -276,6 +276,28 @@ GLOSSARY = [
         ),
     },
     {
+        "seed_key": "priority-inequity",
+        "term": "Priority inequity",
+        "aliases": "priority inequities,priority,priorities",
+        "definition": (
+            "A disparity the organization has chosen to act on: a measure, a group and the "
+            "reference group it is compared with, picked from the data for being large, "
+            "actionable and important to the community. The toolkit advises focusing on a few."
+        ),
+    },
+    {
+        "seed_key": "project-charter",
+        "term": "Project charter",
+        "aliases": "charter,charters,project charters",
+        "definition": (
+            "A short agreement that launches an improvement project: the problem and its "
+            "baseline data, the aim and SMART goals, the scope, the team and its sponsor, the "
+            "measures (outcome, process, balancing), change ideas, milestones and risks. An "
+            "equity charter also names the population of focus and the community partners and "
+            "patient voices involved."
+        ),
+    },
+    {
         "seed_key": "pdsa",
         "term": "PDSA",
         "aliases": "PDSA cycle,PDSA cycles,Plan-Do-Study-Act",
@@ -294,6 +316,17 @@ GLOSSARY = [
             "A chart of a measure over time with its median, used to tell a real change from "
             "ordinary variation. A control chart adds limits computed from the data. Shown per "
             "group, they show whether a gap between groups is actually closing."
+        ),
+    },
+    {
+        "seed_key": "special-cause",
+        "term": "Special cause variation",
+        "aliases": "special cause,special-cause variation,common cause,common cause variation",
+        "definition": (
+            "Variation a run or control chart says is unlikely to be chance: a point beyond the "
+            "control limits, a run too long on one side of the median, or too few crossings of "
+            "it. Common cause variation is the ordinary noise of a stable process. A change made "
+            "in a PDSA cycle should show as special cause in the right direction."
         ),
     },
     {

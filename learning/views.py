@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from equity_portal.core import teams
 from equity_portal.core.exports import csv_download
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
@@ -329,7 +330,7 @@ def team_create(request):
     form = forms.TeamForm(request.POST or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
-            team = services.team_create(
+            team = teams.team_create(
                 organization=request.organization,
                 actor=request.user,
                 name=form.cleaned_data["name"],
@@ -351,7 +352,7 @@ def team_edit(request, pk: int):
     form = forms.TeamForm(request.POST or None, initial=initial, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
-            services.team_update(
+            teams.team_update(
                 team=team,
                 actor=request.user,
                 name=form.cleaned_data["name"],

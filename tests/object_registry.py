@@ -11,6 +11,8 @@ from datetime import date
 from data_hub.models import ColumnMapping, ValueMapEntry
 from equity_portal.core.jobs import job_create
 from equity_portal.core.roles import Role
+from improvement.models import Campaign
+from overview.models import BoardReport, EvidenceRequirement
 from tests.commitments.factories import (
     ChampionFactory,
     CommitmentFactory,
@@ -22,14 +24,25 @@ from tests.data_hub_results.factories import (
     CommunityIndicatorFactory,
     ExtractFactory,
     MeasureFactory,
+    fixture_extract,
 )
 from tests.factories import InvitationFactory, MembershipFactory
+from tests.improvement.factories import CampaignFactory, PDSACycleFactory
 from tests.learning.factories import (
     GlossaryTermFactory,
     LearningSessionFactory,
     PlanItemFactory,
     TeamFactory,
 )
+from tests.vision.factories import (
+    BLACK,
+    PartnerFactory,
+    VisionStatementFactory,
+    make_goal,
+    make_priority,
+)
+from tests.vision.factories import CharterFactory as VisionCharterFactory
+from vision.models import CharterMeasure, CharterMilestone, CharterPartner, ReviewStatus
 
 
 class Objects:
@@ -61,6 +74,18 @@ def _extract(objects):
     return ExtractFactory(organization=objects.organization, raw_path="")
 
 
+def _priority(objects):
+    objects.get("results")  # a vision priority is chosen from published results
+    return make_priority(objects.organization, BLACK)
+
+
+def _board_report(objects):
+    job = job_create(
+        organization=objects.organization, kind="overview.board_report", created_by=None
+    )
+    return BoardReport.objects.create(organization=objects.organization, job=job)
+
+
 MAKERS: dict[str, Callable] = {
     "membership": _member,
     "invitation": _invitation,
@@ -85,7 +110,36 @@ MAKERS: dict[str, Callable] = {
     "value_map": lambda o: ValueMapEntry.objects.create(
         organization=o.organization, family="race", source_value="sweep", target="White"
     ),
+    "results": lambda o: fixture_extract(o.organization),
+    "statement": lambda o: VisionStatementFactory(
+        organization=o.organization, status=ReviewStatus.SUBMITTED
+    ),
+    "priority": _priority,
+    "charter": lambda o: VisionCharterFactory(organization=o.organization),
+    "goal": lambda o: make_goal(o.get("charter"), o.get("priority")),
+    "partner": lambda o: PartnerFactory(organization=o.organization),
+    "charter_measure": lambda o: CharterMeasure.objects.create(
+        organization=o.organization, charter=o.get("charter"), kind="process", name="m"
+    ),
+    "charter_milestone": lambda o: CharterMilestone.objects.create(
+        organization=o.organization, charter=o.get("charter"), title="t", due_date=PERIOD
+    ),
+    "charter_partner": lambda o: CharterPartner.objects.create(
+        organization=o.organization, charter=o.get("charter"), partner=o.get("partner")
+    ),
+    "campaign": lambda o: CampaignFactory(
+        organization=o.organization, owner=o.admin, status=Campaign.Status.ACTIVE
+    ),
+    "cycle": lambda o: PDSACycleFactory(campaign=o.get("campaign")),
+    "requirement": lambda o: EvidenceRequirement.objects.create(
+        organization=o.organization, framework="tjc", code="SWEEP-1", title="Sweep"
+    ),
+    "board_report": _board_report,
 }
+
+
+def _charter_child(kind: str) -> Callable:
+    return lambda o: {"charter_pk": o.get("charter").pk, "pk": o.get(kind).pk}
 
 
 def _pk(kind: str) -> Callable:
@@ -153,12 +207,52 @@ REGISTRY: dict[str, Callable] = {
     "data_hub:measure_edit": _pk("measure"),
     "data_hub:value_map_delete": _pk("value_map"),
     "data_hub:mapping_export": _pk("mapping"),
+    "data_hub:extract_map_value": _pk("extract"),
+    "vision:statement_submit": _pk("statement"),
+    "vision:statement_decide": _pk("statement"),
+    "vision:priority_detail": _pk("priority"),
+    "vision:priority_edit": _pk("priority"),
+    "vision:priority_status": _pk("priority"),
+    "vision:team_detail": lambda o: {"pk": o.get("charter").team.pk},
+    "vision:team_edit": lambda o: {"pk": o.get("charter").team.pk},
+    "vision:charter_detail": _pk("charter"),
+    "vision:charter_edit": _pk("charter"),
+    "vision:charter_submit": _pk("charter"),
+    "vision:charter_decide": _pk("charter"),
+    "vision:charter_revise": _pk("charter"),
+    "vision:charter_measure_add": _pk("charter"),
+    "vision:charter_measure_remove": _charter_child("charter_measure"),
+    "vision:charter_milestone_add": _pk("charter"),
+    "vision:charter_milestone_remove": _charter_child("charter_milestone"),
+    "vision:charter_partner_add": _pk("charter"),
+    "vision:charter_partner_remove": _charter_child("charter_partner"),
+    "vision:goal_create": _pk("charter"),
+    "vision:goal_detail": _pk("goal"),
+    "vision:goal_edit": _pk("goal"),
+    "vision:goal_delete": _pk("goal"),
+    "vision:goal_baseline": _pk("goal"),
+    "vision:partner_detail": _pk("partner"),
+    "vision:partner_edit": _pk("partner"),
+    "improvement:campaign_detail": _pk("campaign"),
+    "improvement:campaign_edit": _pk("campaign"),
+    "improvement:campaign_summary": _pk("campaign"),
+    "improvement:campaign_cycles_csv": _pk("campaign"),
+    "improvement:cycle_create": _pk("campaign"),
+    "improvement:cycle_detail": _pk("cycle"),
+    "improvement:cycle_edit": _pk("cycle"),
+    "improvement:goal_detail": _pk("goal"),
+    "improvement:goal_chart_csv": _pk("goal"),
+    "improvement:goal_rebaseline": _pk("goal"),
+    "improvement:goal_respond": _pk("goal"),
+    "overview:report_status": _pk("board_report"),
+    "overview:requirement_edit": _pk("requirement"),
 }
 
 # Parameters that name a file or a view, not an object: the same for every organization.
 NOT_OBJECTS: dict[str, dict] = {
     "results:chart_csv": {"chart": "gap"},
     "results:export": {"what": "results", "file_format": "csv"},
+    "data_hub:extract_format_file": {"kind": "sample", "file_format": "csv"},
 }
 
 PERIOD = date(2025, 1, 1)

@@ -1,42 +1,35 @@
 """The completeness trend chart (plotly JSON): percent known per period for race,
 ethnicity and language across all sites, with the organization's target as a line."""
 
-import json
+from data_hub.models import dimension_label
+from equity_portal.core import charts as core_charts
 
-import plotly.graph_objects as go
-
-COLOURS = {"race": "#1d4e89", "ethnicity": "#b8430f", "language": "#2a7d3b"}
+DIMENSIONS = ("race", "ethnicity", "language")
 
 
 def completeness_trend_figure(rows: list[dict], *, target: float) -> dict | None:
     labels = list(dict.fromkeys(r["period_label"] for r in rows))
     if not labels or all(r["percent_known"] is None for r in rows):
         return None
-    figure = go.Figure()
-    for dimension, colour in COLOURS.items():
+    traces = []
+    for index, dimension in enumerate(DIMENSIONS):
         values = {
             r["period_label"]: r["percent_known"] for r in rows if r["dimension"] == dimension
         }
         if not values:
             continue
-        figure.add_trace(
-            go.Scatter(
-                x=labels,
-                y=[values.get(label) for label in labels],
-                mode="lines+markers",
-                name=dimension.capitalize(),
-                line={"color": colour},
-                hovertemplate=f"{dimension}, %{{x}}: %{{y:.1f}}% known<extra></extra>",
+        traces.append(
+            core_charts.line(
+                labels,
+                [values.get(label) for label in labels],
+                name=dimension_label(dimension),
+                index=index,
+                hover=f"{dimension}, %{{x}}: %{{y:.1f}}% known<extra></extra>",
             )
         )
-    figure.add_hline(
-        y=target, line_dash="dash", line_color="#595959", annotation_text=f"Target {target:g}%"
-    )
-    figure.update_layout(
-        yaxis={"title": "Percent of patients with a known value", "range": [0, 100]},
-        margin={"l": 10, "r": 10, "t": 30, "b": 40},
-        plot_bgcolor="#fff",
-        legend={"orientation": "h", "y": -0.2},
+    figure = core_charts.figure(
+        traces,
         height=360,
+        yaxis={"title": {"text": "Percent of patients with a known value"}, "range": [0, 100]},
     )
-    return json.loads(figure.to_json())
+    return core_charts.add_hline(figure, target, dash="dash", text=f"Target {target:g}%")

@@ -1,7 +1,8 @@
 """Data quality reads: completeness (percent known / Unknown / Declined) by site and period,
 category distribution, from `QualityCount` only (a bounded number of queries). Figures from
-`equity_stats.data_quality` / `category_distribution`; suppression from
-`equity_stats.suppression_mask` (patients are counts that leave the server like any other).
+`equity_stats.data_quality` / `category_distribution`; suppression decided for the whole
+extract by `data_hub.disclosure` (patients are counts that leave the server like any other,
+and they share patients with the results tables).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ import numpy as np
 import pandas as pd
 
 import equity_stats
+from data_hub import disclosure
 from data_hub.models import Extract
 from equity_portal.core.models import Organization
+from equity_stats import DECLINED, UNKNOWN
 
 from .models import ALL_SITES, QUALITY_DIMENSIONS, QualityCount, QualitySnapshot
 
@@ -30,6 +33,15 @@ QUALITY_COLUMNS = (
     "suppressed",
 )
 CATEGORIES = ("known", "unknown", "declined")
+# Exports carry proportions (0..1) like every other export; pages show percents.
+QUALITY_EXPORT_COLUMNS = tuple(
+    c.replace("percent_", "proportion_") if c.startswith("percent_") else c for c in QUALITY_COLUMNS
+)
+TREND_EXPORT_COLUMNS = ("period_label", "dimension", "proportion_known", "suppressed")
+
+
+def _proportion(percent: float | None) -> float | None:
+    return None if percent is None else percent / 100.0
 
 
 def snapshot(*, organization: Organization, extract: Extract) -> QualitySnapshot | None:
@@ -46,60 +58,26 @@ def count_frame(*, organization: Organization, extract: Extract) -> pd.DataFrame
     return pd.DataFrame.from_records(list(rows), columns=[*fields, "patients"])
 
 
-def completeness(counts: pd.DataFrame, *, k: int) -> pd.DataFrame:
+def completeness(counts: pd.DataFrame, *, decisions) -> pd.DataFrame:
     """One row per dimension x site x period: patients, known/unknown/declined counts and
-    percents, and which of them are suppressed. Suppression: the three categories of a row
-    are a table (a category's count or its complement below k, plus the complementary
-    rule); the sites of a period and dimension are a table too (few patients at one site
-    cannot be recovered from the all-sites total)."""
+    percents, and which of them are suppressed. The decisions are the extract's
+    (`data_hub.disclosure.decisions_for`): the completeness counts are protected together
+    with the results tables they share patients with, the sites with their total, and the
+    category distribution."""
     if counts.empty:
         return pd.DataFrame(columns=[*QUALITY_COLUMNS, "granularity", "_mask"])
-    by = ["dimension", "site", "period_start"]
+    by = ["dimension", "site", "period_start", "granularity"]
     dq = equity_stats.data_quality(counts, count_col="patients", by=by)
     labels = counts.drop_duplicates(["period_start"])[["period_start", "period_label"]]
     dq = dq.merge(labels, on="period_start", how="left")
-    # Category cells.
-    long = dq.melt(id_vars=[*by, "total"], value_vars=list(CATEGORIES), var_name="category")
-    long["value"] = long["value"].astype("int64")
-    long["total"] = long["total"].astype("int64")
-    mask = equity_stats.suppression_mask(
-        long,
-        k=k,
-        table_keys=by,
-        group_col="category",
-        numerator_col="value",
-        denominator_col="total",
+    keys = list(
+        zip(dq["period_start"], dq["granularity"], dq["site"], dq["dimension"], strict=True)
     )
-    long["suppressed"] = mask.to_numpy()
-    hidden = long.pivot_table(
-        index=by, columns="category", values="suppressed", aggfunc="max"
-    ).reset_index()
-    dq = dq.merge(hidden.rename(columns={c: f"{c}_suppressed" for c in CATEGORIES}), on=by)
-    # Site cells (the all-sites row is their total, not one of them).
-    sites = dq[dq["site"] != ALL_SITES][["dimension", "period_start", "site", "total"]].copy()
-    sites["total"] = sites["total"].astype("int64")
-    sites["zero"] = 0
-    if len(sites):
-        site_mask = equity_stats.suppression_mask(
-            sites,
-            k=k,
-            table_keys=["dimension", "period_start"],
-            group_col="site",
-            numerator_col="zero",
-            denominator_col="total",
-        )
-        sites["site_suppressed"] = site_mask.to_numpy()
-        dq = dq.merge(
-            sites[["dimension", "period_start", "site", "site_suppressed"]],
-            on=["dimension", "period_start", "site"],
-            how="left",
-        )
-    else:
-        dq["site_suppressed"] = False
-    dq["site_suppressed"] = dq["site_suppressed"].fillna(False).astype(bool)
-    dq["suppressed"] = dq["site_suppressed"] | (dq["total"] < k)
-    for c in CATEGORIES:
-        dq[f"{c}_suppressed"] = dq[f"{c}_suppressed"].astype(bool) | dq["suppressed"]
+    patients_hidden = np.array([decisions.quality_hidden(*key, "patients") for key in keys])
+    dq["suppressed"] = patients_hidden
+    for c, category in zip(CATEGORIES, ("known", UNKNOWN, DECLINED), strict=True):
+        hidden = np.array([decisions.quality_hidden(*key, category) for key in keys])
+        dq[f"{c}_suppressed"] = hidden | patients_hidden
     dq["patients"] = dq["total"]
     dq["_order"] = dq["site"].map(lambda s: (s != ALL_SITES, s))
     dq = dq.sort_values(["dimension", "period_start", "_order"]).drop(columns="_order")
@@ -128,13 +106,37 @@ def completeness_rows(frame: pd.DataFrame) -> list[dict]:
 
 
 def completeness_export_rows(*, organization: Organization, extract: Extract, k: int) -> list[dict]:
-    return completeness_rows(
-        completeness(count_frame(organization=organization, extract=extract), k=k)
+    """Rows with QUALITY_EXPORT_COLUMNS keys: the percents as proportions."""
+    decisions = disclosure.decisions_for(organization=organization, extract=extract, k=k)
+    rows = completeness_rows(
+        completeness(count_frame(organization=organization, extract=extract), decisions=decisions)
     )
+    return [
+        {
+            c: _proportion(r[c.replace("proportion_", "percent_")])
+            if c.startswith("proportion_")
+            else r[c]
+            for c in QUALITY_EXPORT_COLUMNS
+        }
+        for r in rows
+    ]
+
+
+def trend_export_rows(frame: pd.DataFrame) -> list[dict]:
+    """The trend chart's data for its CSV: TREND_EXPORT_COLUMNS, proportions."""
+    return [
+        {
+            "period_label": r["period_label"],
+            "dimension": r["dimension"],
+            "proportion_known": _proportion(r["percent_known"]),
+            "suppressed": r["suppressed"],
+        }
+        for r in trend_rows(frame)
+    ]
 
 
 def distribution(
-    counts: pd.DataFrame, *, k: int, community: dict[str, dict[str, tuple]]
+    counts: pd.DataFrame, *, decisions, community: dict[str, dict[str, tuple]]
 ) -> list[dict]:
     """Category distribution of the latest period's patients (all sites), per dimension,
     beside the community's population share where community data gives it."""
@@ -142,17 +144,13 @@ def distribution(
         return []
     latest = counts["period_start"].max()
     part = counts[(counts["period_start"] == latest) & (counts["site"] == ALL_SITES)]
+    granularity = part["granularity"].iloc[0] if len(part) else ""
     dist = equity_stats.category_distribution(part, count_col="patients", by=["dimension"])
-    dist["total"] = dist.groupby("dimension")["count"].transform("sum").astype("int64")
     dist["count"] = dist["count"].astype("int64")
-    dist["suppressed"] = equity_stats.suppression_mask(
-        dist,
-        k=k,
-        table_keys=["dimension"],
-        group_col="group",
-        numerator_col="count",
-        denominator_col="total",
-    ).to_numpy()
+    dist["suppressed"] = [
+        decisions.group_hidden(latest, granularity, ALL_SITES, d, g)
+        for d, g in zip(dist["dimension"], dist["group"], strict=True)
+    ]
     label = part["period_label"].iloc[0] if len(part) else ""
     rows = []
     for r in dist.to_dict("records"):

@@ -158,6 +158,14 @@ def quality_compute(*, extract_id: int) -> int | None:
                 "computed_at": timezone.now(),
             },
         )
+    # Everything the extract publishes now exists: decide, audit, record the figures.
+    from data_hub import disclosure
+
+    disclosure.protect_extract(extract=extract)
+    # ... and the published results follow those decisions.
+    from data_hub.results import publishing
+
+    publishing.publish_extract(extract=extract)
     return len(rows)
 
 

@@ -1,20 +1,20 @@
 """Plotly figures of the results explorer, as plain JSON for `json_script` (plotly.js draws
-them from static/vendor). Each chart has a `*_rows` function giving its data: the same rows
-feed the figure, the accessible table under it and its CSV download. Suppressed cells are
-rows with `suppressed=True` and no numbers: a gap in a line, no bar, never a value.
+them from static/vendor). Built from published rows (dicts, see `selectors.ROW_FIELDS`),
+never from statistics computed per request. Each chart has a `*_rows` function giving its
+data: the same rows feed the figure, the accessible table under it and its CSV download.
+Suppressed cells are rows with `suppressed=True` and no numbers: a gap in a line, no bar,
+never a value.
 """
 
 from __future__ import annotations
 
-import json
+from data_hub.models import INTERSECTION_SEPARATOR, dimension_label
+from equity_portal.core import charts as core_charts
+from equity_portal.core.charts import COLOURS, with_provenance
+from equity_portal.core.palette import group_colours
 
-import plotly.graph_objects as go
+__all__ = ["with_provenance"]
 
-from data_hub.models import INTERSECTION_SEPARATOR
-
-from .exports import results_rows
-
-COLOURS = ["#1d4e89", "#b8430f", "#2a7d3b", "#7a3b8f", "#8a6d00", "#0d7377", "#a2284f", "#5c5c5c"]
 CHARTS = ("rates", "trend", "gap", "heatmap")
 CHART_COLUMNS = {
     "rates": ("group", "rate", "rate_lower", "rate_upper", "is_reference", "suppressed"),
@@ -33,93 +33,80 @@ CHART_COLUMNS = {
 }
 
 
-def _layout(figure: go.Figure, **extra) -> dict:
-    figure.update_layout(
-        margin={"l": 10, "r": 10, "t": 30, "b": 40},
-        plot_bgcolor="#fff",
-        legend={"orientation": "h", "y": -0.2},
-        **extra,
-    )
-    return json.loads(figure.to_json())
+def rates_rows(rows: list[dict]) -> list[dict]:
+    return [{c: r[c] for c in CHART_COLUMNS["rates"]} for r in rows]
 
 
-def rates_rows(period_frame) -> list[dict]:
-    return [{c: r[c] for c in CHART_COLUMNS["rates"]} for r in results_rows(period_frame)]
-
-
-def reference_rate(period_frame) -> float | None:
-    """The reference's rate (not adverse rate) in one table, for the reference line."""
-    values = period_frame["reference_adverse_rate"].dropna()
-    if values.empty:
+def reference_rate(rows: list[dict]) -> float | None:
+    """The reference's rate (not adverse rate) in one plain table, for the reference line
+    (None for an intersection: each level has its own reference)."""
+    if any(INTERSECTION_SEPARATOR in r["dimension"] for r in rows):
         return None
-    adverse = float(values.iloc[0])
-    higher = period_frame["direction"].iloc[0] == "higher_is_better"
-    return 1.0 - adverse if higher else adverse
+    return next((r["reference_rate"] for r in rows if r["reference_rate"] is not None), None)
 
 
 def rates_figure(rows: list[dict], *, reference: float | None, reference_name: str) -> dict | None:
     shown = [r for r in rows if not r["suppressed"] and r["rate"] is not None]
     if not shown:
         return None
-    figure = go.Figure(
-        go.Bar(
-            x=[r["group"] for r in shown],
-            y=[r["rate"] for r in shown],
-            marker_color=[COLOURS[1] if r["is_reference"] else COLOURS[0] for r in shown],
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": [r["rate_upper"] - r["rate"] for r in shown],
-                "arrayminus": [r["rate"] - r["rate_lower"] for r in shown],
-            },
-            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
-            name="Rate with 95% CI",
-        )
+    trace = core_charts.bar(
+        [r["group"] for r in shown],
+        [r["rate"] for r in shown],
+        name="Rate with 95% CI",
+        colours=[COLOURS[1] if r["is_reference"] else COLOURS[0] for r in shown],
+        lower=[r["rate_lower"] for r in shown],
+        upper=[r["rate_upper"] for r in shown],
+    )
+    trace["hovertemplate"] = "%{x}: %{y:.1%}<extra></extra>"
+    figure = core_charts.figure(
+        [trace],
+        yaxis={"title": {"text": "Rate"}, "tickformat": ".0%", "rangemode": "tozero"},
+        xaxis={"automargin": True},
     )
     if reference is not None:
-        figure.add_hline(
-            y=reference,
-            line_dash="dash",
-            line_color=COLOURS[1],
-            annotation_text=f"Reference: {reference_name}",
+        core_charts.add_hline(
+            figure, reference, colour_=COLOURS[1], dash="dash", text=f"Reference: {reference_name}"
         )
-    return _layout(
-        figure,
-        yaxis={"title": "Rate", "tickformat": ".0%", "rangemode": "tozero"},
-        xaxis={"automargin": True},
-        height=380,
-    )
+    return figure
 
 
-def trend_rows(frame) -> list[dict]:
-    return [{c: r[c] for c in CHART_COLUMNS["trend"]} for r in results_rows(frame)]
+def trend_rows(rows: list[dict]) -> list[dict]:
+    return [{c: r[c] for c in CHART_COLUMNS["trend"]} for r in rows]
+
+
+def _lines(rows: list[dict], value: str, hover: str) -> tuple[list[str], list[dict]]:
+    labels = list(dict.fromkeys(r["period_label"] for r in rows))
+    groups = list(dict.fromkeys(r["group"] for r in rows))
+    colours = group_colours(groups)  # the same colour per group on every chart
+    by_group: dict[str, dict] = {g: {} for g in groups}
+    for r in rows:
+        by_group[r["group"]][r["period_label"]] = r[value]
+    traces = [
+        core_charts.line(
+            labels,
+            [by_group[group].get(label) for label in labels],
+            name=group,
+            index=i,
+            colour_=colours[group],
+            hover=f"{group}, %{{x}}: %{{y:{hover}}}<extra></extra>",
+        )
+        for i, group in enumerate(groups)
+    ]
+    return labels, traces
 
 
 def trend_figure(rows: list[dict]) -> dict | None:
     labels = list(dict.fromkeys(r["period_label"] for r in rows))
     if len(labels) < 2 or not any(r["rate"] is not None for r in rows):
         return None
-    figure = go.Figure()
-    groups = list(dict.fromkeys(r["group"] for r in rows))
-    for i, group in enumerate(groups):
-        by_label = {r["period_label"]: r["rate"] for r in rows if r["group"] == group}
-        figure.add_trace(
-            go.Scatter(
-                x=labels,
-                y=[by_label.get(label) for label in labels],
-                mode="lines+markers",
-                name=group,
-                line={"color": COLOURS[i % len(COLOURS)]},
-                hovertemplate=f"{group}, %{{x}}: %{{y:.1%}}<extra></extra>",
-            )
-        )
-    return _layout(figure, yaxis={"title": "Rate", "tickformat": ".0%"}, height=380)
+    _, traces = _lines(rows, "rate", ".1%")
+    return core_charts.figure(traces, yaxis={"title": {"text": "Rate"}, "tickformat": ".0%"})
 
 
-def gap_rows(frame) -> list[dict]:
+def gap_rows(rows: list[dict]) -> list[dict]:
     return [
         {c: r[c] for c in CHART_COLUMNS["gap"]}
-        for r in results_rows(frame)
+        for r in rows
         if r["difference"] is not None or r["suppressed"]
     ]
 
@@ -128,31 +115,17 @@ def gap_figure(rows: list[dict]) -> dict | None:
     labels = list(dict.fromkeys(r["period_label"] for r in rows))
     if not labels or not any(r["difference"] for r in rows):
         return None
-    figure = go.Figure()
-    groups = list(dict.fromkeys(r["group"] for r in rows))
-    for i, group in enumerate(groups):
-        by_label = {r["period_label"]: r["difference"] for r in rows if r["group"] == group}
-        figure.add_trace(
-            go.Scatter(
-                x=labels,
-                y=[by_label.get(label) for label in labels],
-                mode="lines+markers",
-                name=group,
-                line={"color": COLOURS[i % len(COLOURS)]},
-                hovertemplate=f"{group}, %{{x}}: %{{y:+.1%}}<extra></extra>",
-            )
-        )
-    figure.add_hline(y=0, line_color="#333")
-    return _layout(
-        figure,
-        yaxis={"title": "Adverse rate minus the reference's", "tickformat": "+.0%"},
-        height=380,
+    _, traces = _lines(rows, "difference", "+.1%")
+    figure = core_charts.figure(
+        traces,
+        yaxis={"title": {"text": "Adverse rate minus the reference's"}, "tickformat": "+.0%"},
     )
+    return core_charts.add_hline(figure, 0, colour_="#333")
 
 
-def heatmap_rows(period_frame) -> list[dict]:
+def heatmap_rows(period_rows: list[dict]) -> list[dict]:
     rows = []
-    for r in results_rows(period_frame):
+    for r in period_rows:
         row_group, _, column_group = r["group"].partition(INTERSECTION_SEPARATOR)
         rows.append(
             {
@@ -168,7 +141,7 @@ def heatmap_rows(period_frame) -> list[dict]:
 def heatmap_figure(rows: list[dict], *, dimension: str) -> dict | None:
     if not rows or not any(r["rate"] is not None for r in rows):
         return None
-    y_name, _, x_name = dimension.partition(INTERSECTION_SEPARATOR)
+    y_name, _, x_name = dimension_label(dimension).partition(INTERSECTION_SEPARATOR)
     ys = list(dict.fromkeys(r["row_group"] for r in rows))
     xs = list(dict.fromkeys(r["column_group"] for r in rows))
     cell = {(r["row_group"], r["column_group"]): r for r in rows}
@@ -188,38 +161,57 @@ def heatmap_figure(rows: list[dict], *, dimension: str) -> dict | None:
                 t_row.append(f"{r['rate']:.1%}")
         z.append(z_row)
         text.append(t_row)
-    figure = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=xs,
-            y=ys,
-            text=text,
-            texttemplate="%{text}",
-            colorscale="Blues",
-            hovertemplate="%{y} x %{x}: %{text}<extra></extra>",
-            colorbar={"title": "Rate", "tickformat": ".0%"},
-        )
-    )
-    return _layout(
-        figure,
-        xaxis={"title": x_name, "automargin": True},
-        yaxis={"title": y_name, "automargin": True},
+    return core_charts.figure(
+        [core_charts.heatmap(z, xs, ys, text=text, title="Rate", tickformat=".0%")],
         height=160 + 40 * len(ys),
+        xaxis={"title": {"text": x_name}, "automargin": True},
+        yaxis={"title": {"text": y_name}, "automargin": True},
     )
 
 
-def with_provenance(figure: dict | None, provenance) -> dict | None:
-    """Stamp a figure with where its numbers come from (also when saved as an image)."""
-    if figure is None:
-        return None
-    text = (
-        f"Extract {provenance.extract_id} · mapping {provenance.mapping or '—'} · "
-        f"value maps v{provenance.value_map_version or '—'} · {provenance.method_version}"
-    )
-    layout = figure.setdefault("layout", {})
-    layout.setdefault("annotations", []).append(
-        {"text": text, "xref": "paper", "yref": "paper", "x": 1, "y": 1.08, "xanchor": "right",
-         "showarrow": False, "font": {"size": 10, "color": "#595959"}}
-    )  # fmt: skip
-    layout["meta"] = {"provenance": provenance.as_text()}
-    return figure
+def explorer_charts(*, current: list[dict], every_period: list[dict], filters, provenance):
+    """The explorer's charts of one measure x dimension: rates of the chosen period, the
+    trend and the gap over periods, and for an intersection the heatmap."""
+    is_intersection = INTERSECTION_SEPARATOR in filters.dimension
+    label = filters.period[2]
+    reference_name = next((r["reference_group"] for r in current if r["reference_group"]), "")
+    rates = rates_rows(current)
+    chart_list = [
+        {
+            "key": "rates",
+            "title": f"Rates by group, {label}, with 95% intervals and the reference",
+            "figure": rates_figure(
+                rates, reference=reference_rate(current), reference_name=reference_name
+            ),
+            "rows": rates,
+        },
+        {
+            "key": "trend",
+            "title": "Rates by group over periods",
+            "figure": None,
+            "rows": trend_rows(every_period),
+        },
+        {
+            "key": "gap",
+            "title": "Gap to the reference over time (adverse rate minus the reference's)",
+            "figure": None,
+            "rows": gap_rows(every_period),
+        },
+    ]
+    chart_list[1]["figure"] = trend_figure(chart_list[1]["rows"])
+    chart_list[2]["figure"] = gap_figure(chart_list[2]["rows"])
+    if is_intersection:
+        heat = heatmap_rows(current)
+        chart_list.append(
+            {
+                "key": "heatmap",
+                "title": f"Rates by {dimension_label(filters.dimension)}, {label}",
+                "figure": heatmap_figure(heat, dimension=filters.dimension),
+                "rows": heat,
+            }
+        )
+    for chart in chart_list:
+        chart["columns"] = CHART_COLUMNS[chart["key"]]
+        chart["json_id"] = f"chart-{chart['key']}-data"
+        chart["figure"] = with_provenance(chart["figure"], provenance)
+    return chart_list

@@ -1,144 +1,153 @@
-"""Reads behind the results explorer, the disparities list and the exports.
+"""Reads behind the results explorer, the disparities list, the chart downloads and the
+exports: published rows only (`PublishedResult`, `PublishedSummary`, computed once per
+extract by `publishing`), filtered, ordered and paginated in the database. The one
+exception: the explorer with a reference rule other than the measure's own recomputes
+that one measure x dimension from its published rows (suppression decisions unchanged).
 
-Counts come from `StratifiedCount` (one query per page piece, organization passed
-explicitly); every rate, interval, disparity and suppression decision comes from
-`equity_stats` (DESIGN §5). Nothing here formats numbers for people: views, charts and
-exports do that from the same frames, so the page, the CSV and the XLSX agree.
+Each page has one selector returning everything it shows (`explorer_page`,
+`disparities_page`, `chart_data`), so the views stay thin.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 import pandas as pd
-from django.db.models import Max, Q
+from django.core.paginator import Page, Paginator
 from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
 
 import equity_stats
 from data_hub.models import (
     INTERSECTION_SEPARATOR,
     OVERALL_DIMENSION,
     Extract,
-    ExtractProvenance,
     Measure,
-    StratifiedCount,
+    PublishedResult,
+    PublishedSummary,
+    dimension_label,
 )
+from data_hub.provenance import Provenance, effective_k
 from equity_portal.core.models import Organization
+from equity_portal.core.tenancy import get_for_org
 
-# A table is one measure x period (start and granularity) x dimension.
-TABLE_KEYS = ("measure_id", "period_start", "granularity", "dimension")
-COUNT_FIELDS = (
-    "measure_id",
-    "period_start",
-    "granularity",
-    "period_label",
-    "dimension",
-    "group",
-    "numerator",
-    "denominator",
-)
-DIMENSION_ORDER = (
-    "race_ethnicity",
-    "race",
-    "ethnicity",
-    "language",
-    "sex",
-    "age_band",
-    "payer",
-    "site",
-)
+from . import charts, publishing
+
+__all__ = ["Provenance", "RULE_LABELS", "effective_k"]
+
+PAGE_SIZE = 50
+DEFAULT_DIMENSION = "race_ethnicity"
 RULE_LABELS = {
     equity_stats.REF_LARGEST: "Largest group",
     equity_stats.REF_BEST: "Best rate",
     equity_stats.REF_POOLED: "Pooled rate of the compared groups",
     equity_stats.REF_NAMED: "A named group",
 }
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where a number comes from (issue 6 §6): printed on every page, chart and export."""
-
-    extract_id: int
-    extract_name: str
-    mapping: str
-    value_map_version: int | None
-    method_version: str
-    computed_at: object = None
-
-    @classmethod
-    def of(cls, extract: Extract) -> Provenance:
-        try:
-            prov: ExtractProvenance | None = extract.provenance
-        except ExtractProvenance.DoesNotExist:
-            prov = None
-        return cls(
-            extract_id=extract.pk,
-            extract_name=extract.original_name,
-            mapping=(prov.mapping_name or "remembered mapping") if prov else "",
-            value_map_version=prov.value_map_version if prov else None,
-            # The counts are re-derived on every read with the engine that is running now.
-            method_version=equity_stats.METHOD_VERSION,
-            computed_at=prov.computed_at if prov else None,
-        )
-
-    def as_rows(self) -> list[tuple[str, str]]:
-        return [
-            ("extract_id", str(self.extract_id)),
-            ("extract_name", self.extract_name),
-            ("mapping", self.mapping),
-            (
-                "value_map_version",
-                "" if self.value_map_version is None else str(self.value_map_version),
-            ),
-            ("method_version", self.method_version),
-            ("counts_computed_at", self.computed_at.isoformat() if self.computed_at else ""),
-        ]
-
-    def as_text(self) -> str:
-        return "; ".join(f"{k}={v}" for k, v in self.as_rows())
+# The columns of a published row the pages, charts and exports read.
+ROW_FIELDS = (
+    "measure_id",
+    "measure__code",
+    "period_start",
+    "granularity",
+    "period_label",
+    "dimension",
+    "group",
+    "compared",
+    "suppressed",
+    "is_reference",
+    "reference_group",
+    "numerator",
+    "denominator",
+    "rate",
+    "rate_lower",
+    "rate_upper",
+    "adverse_rate",
+    "reference_rate",
+    "difference",
+    "difference_lower",
+    "difference_upper",
+    "ratio",
+    "ratio_lower",
+    "ratio_upper",
+    "significant",
+    "excess_events",
+)
+SUMMARY_FIELDS = (
+    "measure_id",
+    "measure__code",
+    "period_start",
+    "granularity",
+    "period_label",
+    "dimension",
+    "reference_rule",
+    "reference_group",
+    "reference_note",
+    "groups_compared",
+    *equity_stats.SUMMARY_MEASURES,
+    "blank_reason",
+)
 
 
 def export_k(organization: Organization) -> int:
     """The organization's threshold, never below the floor (exports included)."""
-    return max(int(organization.suppression_k or equity_stats.MIN_K), equity_stats.MIN_K)
+    return effective_k(organization)
+
+
+def _row(values: dict) -> dict:
+    """A published row as pages, charts and exports read it (`measure` is the code)."""
+    values["measure"] = values.pop("measure__code")
+    values["reference_group"] = values["reference_group"] or ""
+    values["dimension_label"] = dimension_label(values["dimension"])
+    return values
 
 
 # --------------------------------------------------------------------------- extracts
 
 
-def processed_extracts(*, organization: Organization):
-    return (
-        Extract.objects.filter(organization=organization, status=Extract.Status.PROCESSED)
-        .select_related("provenance")
-        .order_by("-processed_at", "-id")
-    )
+def processed_extracts(*, organization: Organization, published: bool = True):
+    """Processed extracts, latest processed first; with `published` only those whose
+    results are published (every extract processed since publishing exists; older ones
+    after `manage.py publish_results`). The quality pages read their own tables."""
+    extracts = Extract.objects.filter(organization=organization, status=Extract.Status.PROCESSED)
+    if published:
+        extracts = extracts.filter(publication__isnull=False)
+    return extracts.select_related("provenance", "publication").order_by("-processed_at", "-id")
 
 
-def latest_extract(*, organization: Organization) -> Extract | None:
-    return processed_extracts(organization=organization).first()
+def latest_extract(*, organization: Organization, published: bool = True) -> Extract | None:
+    return processed_extracts(organization=organization, published=published).first()
 
 
-def extract_for(*, organization: Organization, extract_id) -> Extract | None:
-    """A processed extract of the organization by id (None when not one of them)."""
+def extract_for(*, organization: Organization, extract_id, published: bool = True):
+    """A processed (published) extract of the organization by id, else None."""
     try:
         pk = int(extract_id)
     except (TypeError, ValueError):
         return None
-    return processed_extracts(organization=organization).filter(pk=pk).first()
+    return processed_extracts(organization=organization, published=published).filter(pk=pk).first()
 
 
-def requested_extract(*, organization: Organization, raw: str | None) -> Extract | None:
-    """The extract a page's ?extract= names (404 unless a processed one of this
-    organization), else the latest processed one (None when there is none)."""
+def requested_extract(
+    *, organization: Organization, raw: str | None, published: bool = True
+) -> Extract | None:
+    """The extract a page's ?extract= names (404 unless a processed, published one of this
+    organization), else the latest one (None when there is none)."""
     if raw:
-        extract = extract_for(organization=organization, extract_id=raw)
+        extract = extract_for(organization=organization, extract_id=raw, published=published)
         if extract is None:
             raise Http404("No such extract.")
         return extract
-    return latest_extract(organization=organization)
+    return latest_extract(organization=organization, published=published)
+
+
+def provenance_of(extract: Extract) -> Provenance:
+    publication = getattr(extract, "publication", None)
+    return Provenance.of(
+        extract, method_version=publication.method_version if publication else None
+    )
 
 
 # --------------------------------------------------------------------------- catalogue
@@ -155,302 +164,465 @@ class Catalogue:
     def measure(self, code: str | None) -> Measure | None:
         return next((m for m in self.measures if m.code == code), None)
 
-
-def _dimension_key(name: str):
-    parts = name.split(INTERSECTION_SEPARATOR)
-    first = DIMENSION_ORDER.index(parts[0]) if parts[0] in DIMENSION_ORDER else 99
-    return (len(parts), first, name)
+    def dimension_choices(self, measure: Measure) -> list[tuple[str, str]]:
+        return [(d, dimension_label(d)) for d in self.dimensions.get(measure.pk, [])]
 
 
 def catalogue(*, organization: Organization, extract: Extract) -> Catalogue:
-    """Two queries whatever the data size: the measures and the distinct table keys."""
+    """Two queries whatever the data size: the published tables and their measures."""
     keys = (
-        StratifiedCount.objects.filter(organization=organization, extract=extract)
+        PublishedSummary.objects.filter(organization=organization, extract=extract)
+        .exclude(dimension=OVERALL_DIMENSION)
         .values_list("measure_id", "period_start", "granularity", "period_label", "dimension")
-        .distinct()
         .order_by()
     )
     periods: dict[int, set] = {}
     dimensions: dict[int, set] = {}
     for measure_id, start, granularity, label, dimension in keys:
         periods.setdefault(measure_id, set()).add((start, granularity, label))
-        if dimension != OVERALL_DIMENSION:
-            dimensions.setdefault(measure_id, set()).add(dimension)
+        dimensions.setdefault(measure_id, set()).add(dimension)
     measures = list(Measure.objects.filter(organization=organization, pk__in=list(periods)))
     return Catalogue(
         measures=measures,
         periods={m: sorted(p) for m, p in periods.items()},
-        dimensions={m: sorted(d, key=_dimension_key) for m, d in dimensions.items()},
+        dimensions={m: sorted(d, key=publishing.dimension_sort_key) for m, d in dimensions.items()},
     )
 
 
-# --------------------------------------------------------------------------- counts -> stats
+# --------------------------------------------------------------------------- explorer
 
 
-def count_frame(
-    *,
-    organization: Organization,
-    extract: Extract,
-    measure_ids=None,
-    dimensions: list[str] | None = None,
-    periods: dict[int, date] | None = None,
-) -> pd.DataFrame:
-    """The extract's counts as a frame (one query). `periods` maps measure id -> the one
-    period start to keep for that measure."""
-    counts = StratifiedCount.objects.filter(organization=organization, extract=extract)
-    if measure_ids is not None:
-        counts = counts.filter(measure_id__in=list(measure_ids))
-    if dimensions is not None:
-        counts = counts.filter(dimension__in=dimensions)
-    if periods is not None:
-        if not periods:
-            counts = counts.none()
-        else:
-            condition = Q()
-            for measure_id, start in periods.items():
-                condition |= Q(measure_id=measure_id, period_start=start)
-            counts = counts.filter(condition)
-    rows = list(counts.order_by().values_list(*COUNT_FIELDS))
-    frame = pd.DataFrame.from_records(rows, columns=list(COUNT_FIELDS))
-    return frame
+@dataclass
+class Filters:
+    extract: Extract
+    measure: Measure
+    dimension: str
+    period: tuple[date, str, str]
+    rule: str
+    reference_group: str | None
+    own_rule: bool
+
+    @property
+    def dimension_label(self) -> str:
+        return dimension_label(self.dimension)
+
+    def query(self, **overrides) -> str:
+        params = {
+            "extract": self.extract.pk,
+            "measure": self.measure.code,
+            "dimension": self.dimension,
+            "period": self.period[0].isoformat(),
+            "rule": self.rule,
+        }
+        if self.rule == equity_stats.REF_NAMED and self.reference_group:
+            params["ref"] = self.reference_group
+        params.update(overrides)
+        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
 
-def with_margins(dimension: str) -> list[str]:
-    """A dimension and, for an intersection, the single dimensions that are its margins
-    (needed to protect it from subtraction)."""
-    parts = dimension.split(INTERSECTION_SEPARATOR)
-    return [dimension, *parts] if len(parts) > 1 else [dimension]
+def _rule(params) -> str | None:
+    rule = params.get("rule")
+    return rule if rule in equity_stats.REFERENCE_RULES else None
 
 
-def latest_periods(*, organization: Organization, extract: Extract) -> dict[int, date]:
-    """Measure id -> its latest period start in the extract (one query)."""
-    return dict(
-        StratifiedCount.objects.filter(organization=organization, extract=extract)
-        .values("measure_id")
-        .annotate(latest=Max("period_start"))
-        .order_by()
-        .values_list("measure_id", "latest")
-    )
-
-
-def stratified(
-    counts: pd.DataFrame,
-    *,
-    measures: dict[int, Measure],
-    k: int,
-    rule: str | None = None,
-    reference_group: str | None = None,
-) -> pd.DataFrame:
-    """`equity_stats.stratify` over every table of `counts`, one call per direction and
-    reference setting (the engine takes one of each per call), in a stable order: measure
-    code, period, dimension, group. `rule` None uses each measure's own reference setting
-    (DESIGN §5.4); a rule given here (the explorer's choice) applies to every measure. Adds
-    `measure_code` and `direction`. Intersection tables are then protected against
-    subtraction from their margins (`_protect_intersections`)."""
-    if counts.empty:
-        columns = [*COUNT_FIELDS, *equity_stats.STRATIFY_COLUMNS, "measure_code", "direction"]
-        return pd.DataFrame(columns=columns)
-    counts = counts.copy()
-    counts["measure_code"] = counts["measure_id"].map(lambda m: measures[m].code)
-    counts["direction"] = counts["measure_id"].map(lambda m: measures[m].direction)
-    # The raw counts ride along for the margin check and are dropped before returning.
-    counts["_x"] = counts["numerator"].astype("int64")
-    counts["_n"] = counts["denominator"].astype("int64")
-    if rule is None:
-        counts["_rule"] = counts["measure_id"].map(lambda m: measures[m].reference_rule)
-        counts["_ref"] = counts["measure_id"].map(lambda m: measures[m].reference_group)
+def filters_for(params, extract: Extract, cat: Catalogue) -> Filters | None:
+    """The explorer's choices from its GET parameters (so every view can be bookmarked)."""
+    code = params.get("measure")
+    if code:
+        measure = cat.measure(code)
+        if measure is None:
+            # Another organization's measure is a 404; one of ours without data is empty.
+            get_for_org(Measure, code=code)
+            return None
+    elif cat.measures:
+        measure = sorted(cat.measures, key=lambda m: m.code)[0]
     else:
-        counts["_rule"] = rule
-        counts["_ref"] = reference_group or ""
-    parts = []
-    for (direction, part_rule, part_ref), part in counts.groupby(
-        ["direction", "_rule", "_ref"], sort=True
+        return None
+    dimensions = cat.dimensions.get(measure.pk, [])
+    if not dimensions:
+        return None
+    dimension = params.get("dimension")
+    if dimension not in dimensions:
+        dimension = DEFAULT_DIMENSION if DEFAULT_DIMENSION in dimensions else dimensions[0]
+    periods = cat.periods[measure.pk]
+    period = periods[-1]
+    wanted = params.get("period", "latest")
+    if wanted != "latest":
+        period = next((p for p in periods if p[0].isoformat() == wanted), period)
+    own, own_named = publishing.own_rule(measure)
+    rule = _rule(params)
+    reference_group = params.get("ref") or None
+    if rule is None:  # the measure's own reference setting (DESIGN §5.4)
+        rule, reference_group = own, own_named
+    if rule == equity_stats.REF_NAMED and (
+        not reference_group or reference_group in equity_stats.NOT_COMPARED
     ):
-        parts.append(
-            equity_stats.stratify(
-                part.drop(columns=["_rule", "_ref"]).reset_index(drop=True),
-                direction=direction,
-                k=k,
-                reference_rule=part_rule,
-                reference_group=(part_ref or None) if part_rule == equity_stats.REF_NAMED else None,
-                table_keys=TABLE_KEYS,
-            )
+        rule, reference_group = equity_stats.REF_LARGEST, None
+    if rule != equity_stats.REF_NAMED:
+        reference_group = None
+    is_own = (rule, reference_group) == (own, own_named if own == equity_stats.REF_NAMED else None)
+    return Filters(extract, measure, dimension, period, rule, reference_group, is_own)
+
+
+def _published_rows(*, organization: Organization, f: Filters) -> list[dict]:
+    """Every period of the measure x dimension (one query, bounded by periods x groups)."""
+    return [
+        _row(values)
+        for values in PublishedResult.objects.filter(
+            organization=organization,
+            extract=f.extract,
+            measure=f.measure,
+            dimension=f.dimension,
         )
-    out = pd.concat(parts, ignore_index=True)
-    out["_dim"] = out["dimension"].map(_dimension_key)
-    out = out.sort_values(["measure_code", "period_start", "granularity", "_dim", "group"])
-    out = out.drop(columns="_dim").reset_index(drop=True)
-    out = _protect_intersections(out, k=k)
-    return out.drop(columns=["_x", "_n"])
-
-
-PAIRWISE = (
-    "reference_adverse_rate",
-    "difference",
-    "difference_lower",
-    "difference_upper",
-    "ratio",
-    "ratio_lower",
-    "ratio_upper",
-    "excess_adverse_events",
-)
-CELL_NUMBERS = ("rate", "rate_lower", "rate_upper", "adverse_rate", *PAIRWISE)
-_TOTAL = "\x00margin"
-
-
-def _intersection_constraints(
-    frame: pd.DataFrame, suppressed: np.ndarray, side: int
-) -> pd.DataFrame:
-    """Each row (and column) of each intersection table, with its margin cell from the
-    single-dimension table when that is present: the cells of one constraint add up to
-    its margin. Columns: table (constraint id), group, x, n (suppressed cells as 1 of 1,
-    so the engine counts them as suppressed), pos (row position in `frame`, -1 margin)."""
-    period = ["measure_id", "period_start", "granularity"]
-    margins = {}
-    for pos, row in enumerate(
-        frame[[*period, "dimension", "group", "_x", "_n"]].itertuples(index=False)
-    ):
-        if INTERSECTION_SEPARATOR not in row.dimension:
-            margins[
-                (row.measure_id, row.period_start, row.granularity, row.dimension, row.group)
-            ] = pos
-    records = []
-    seen_margin = set()
-    # Plain lists: reading cells one at a time through pandas (iloc) cost seconds per page.
-    measure_ids = frame["measure_id"].tolist()
-    starts = frame["period_start"].tolist()
-    granularities = frame["granularity"].tolist()
-    dims = frame["dimension"].tolist()
-    groups = frame["group"].tolist()
-    for pos, dimension in enumerate(dims):
-        if INTERSECTION_SEPARATOR not in dimension:
-            continue
-        parts_dim = dimension.split(INTERSECTION_SEPARATOR)
-        parts_group = groups[pos].split(INTERSECTION_SEPARATOR)
-        if len(parts_dim) != len(parts_group) or side >= len(parts_dim):
-            continue
-        dim, grp = parts_dim[side], parts_group[side]
-        period_key = (measure_ids[pos], starts[pos], granularities[pos])
-        table = (*period_key, dimension, side, grp)
-        records.append((table, groups[pos], pos))
-        margin = margins.get((*period_key, dim, grp))
-        if margin is not None and table not in seen_margin:
-            seen_margin.add(table)
-            records.append((table, _TOTAL, margin))
-    if not records:
-        return pd.DataFrame(columns=["table", "group", "x", "n", "pos", "margin"])
-    out = pd.DataFrame.from_records(records, columns=["table", "group", "pos"])
-    out["table"] = pd.factorize(out["table"])[0]
-    out["margin"] = out["group"] == _TOTAL
-    xs = frame["_x"].to_numpy(dtype=np.int64)
-    ns = frame["_n"].to_numpy(dtype=np.int64)
-    pos = out["pos"].to_numpy()
-    hidden = suppressed[pos]
-    out["x"] = np.where(hidden, 1, xs[pos])
-    out["n"] = np.where(hidden, 1, ns[pos])
-    return out
-
-
-def _protect_intersections(frame: pd.DataFrame, *, k: int) -> pd.DataFrame:
-    """The cells of an intersection row (say Asian x every language) add up to the Asian
-    cell of the single-dimension table, which may be shown. So each such row and column,
-    with its margin, is one more table for the engine's complementary rule (never exactly
-    one suppressed cell), repeated until nothing changes. Only intersection cells are
-    added (the margin is the largest member, so the engine never picks it). A cell
-    suppressed here loses every number; a table whose reference it was (or any pooled
-    table) loses its pairwise columns."""
-    if not frame["dimension"].str.contains(INTERSECTION_SEPARATOR, regex=False).any():
-        return frame
-    suppressed = frame["suppressed"].to_numpy(dtype=bool).copy()
-    original = suppressed.copy()
-    # Rows, then columns, then rows again...: the rows of one side are disjoint, so
-    # evaluating them together is the same as one by one; the two sides are not.
-    stable_sides = 0
-    side = 0
-    while stable_sides < 2:
-        constraints = _intersection_constraints(frame, suppressed, side)
-        side = 1 - side
-        if constraints.empty:
-            stable_sides += 1
-            continue
-        mask = equity_stats.suppression_mask(
-            constraints,
-            k=k,
-            table_keys=["table"],
-            group_col="group",
-            numerator_col="x",
-            denominator_col="n",
-        ).to_numpy()
-        hit = constraints["pos"].to_numpy()[mask & ~constraints["margin"].to_numpy()]
-        new = np.zeros(len(frame), dtype=bool)
-        new[hit] = True
-        new &= ~suppressed
-        if not new.any():
-            stable_sides += 1
-            continue
-        stable_sides = 0
-        suppressed |= new
-    added = suppressed & ~original
-    if not added.any():
-        return frame
-    frame = frame.copy()
-    tables = frame[list(TABLE_KEYS)].astype(str).agg("|".join, axis=1).to_numpy()
-    lost_reference = set(tables[added & frame["is_reference"].to_numpy(dtype=bool)])
-    pooled_tables = set(tables[frame["reference_group"].eq(equity_stats.POOLED).to_numpy()])
-    lost_reference |= set(tables[added]) & pooled_tables
-    frame.loc[added, "suppressed"] = True
-    for column in ("numerator", "denominator"):
-        frame[column] = frame[column].astype("Int64")
-        frame.loc[added, column] = pd.NA
-    for column in CELL_NUMBERS:
-        frame.loc[added, column] = np.nan
-    frame["significant"] = frame["significant"].astype("boolean")
-    frame.loc[added, "significant"] = pd.NA
-    frame.loc[added, "is_reference"] = False
-    if lost_reference:
-        gone = np.isin(tables, list(lost_reference))
-        for column in PAIRWISE:
-            frame.loc[gone, column] = np.nan
-        frame.loc[gone, "significant"] = pd.NA
-        frame.loc[gone, "is_reference"] = False
-        frame.loc[gone, "reference_group"] = None
-    return frame
-
-
-def summary(stratified_frame: pd.DataFrame) -> pd.DataFrame:
-    """`equity_stats.summary_measures` per table, with the tables' labels carried over."""
-    if stratified_frame.empty:
-        return pd.DataFrame(
-            columns=[*TABLE_KEYS, "measure_code", "period_label", *equity_stats.SUMMARY_COLUMNS]
-        )
-    out = equity_stats.summary_measures(stratified_frame, table_keys=TABLE_KEYS)
-    labels = stratified_frame.drop_duplicates(list(TABLE_KEYS))[
-        [*TABLE_KEYS, "measure_code", "period_label"]
+        .order_by("period_start", "granularity", "position")
+        .values(*ROW_FIELDS)
     ]
-    return out.merge(labels, on=list(TABLE_KEYS), how="left")
+
+
+def _published_summaries(*, organization: Organization, f: Filters) -> list[dict]:
+    return [
+        _row(values)
+        for values in PublishedSummary.objects.filter(
+            organization=organization,
+            extract=f.extract,
+            measure=f.measure,
+            dimension=f.dimension,
+        )
+        .order_by("period_start", "granularity")
+        .values(*SUMMARY_FIELDS)
+    ]
+
+
+def _recompute(rows: list[dict], summaries: list[dict], f: Filters, k: int):
+    """The measure x dimension with another reference rule, from its published rows: the
+    suppression decisions and the summaries' coverage verdicts are the published ones."""
+    frame = pd.DataFrame(rows)
+    hidden = frame["suppressed"].to_numpy(dtype=bool)
+    counts = frame[["measure_id", "period_start", "granularity", "period_label", "dimension"]]
+    counts = counts.assign(
+        group=frame["group"],
+        numerator=np.where(hidden, 0, frame["numerator"].fillna(0)).astype(np.int64),
+        denominator=np.where(hidden, 0, frame["denominator"].fillna(0)).astype(np.int64),
+    )
+    out, summary = publishing.compute(
+        counts,
+        measures={f.measure.pk: f.measure},
+        k=k,
+        suppressed=hidden,
+        rule=f.rule,
+        reference_group=f.reference_group,
+    )
+    out = out.rename(columns={"excess_adverse_events": "excess_events"})
+    records = []
+    for r in out.to_dict("records"):
+        suppressed = bool(r["suppressed"])
+        row = {name: r.get(name) for name in ROW_FIELDS if name != "measure__code"}
+        row["measure__code"] = f.measure.code
+        for name in (*publishing.NUMBER_FIELDS, "excess_events", "numerator", "denominator"):
+            row[name] = None if suppressed else _plain(row[name])
+        row["reference_rate"] = _plain(row["reference_rate"])
+        row["significant"] = None if suppressed else _flag(row["significant"])
+        row["reference_group"] = _text(row["reference_group"])
+        row["is_reference"] = bool(row["is_reference"]) and not suppressed
+        row["compared"] = bool(row["compared"])
+        row["suppressed"] = suppressed
+        if row["numerator"] is not None:
+            row["numerator"], row["denominator"] = int(row["numerator"]), int(row["denominator"])
+        records.append(_row(row))
+    verdicts = {
+        (s["period_start"], s["granularity"]): s["blank_reason"]
+        for s in summaries
+        if s["blank_reason"] == equity_stats.COVERAGE_REASON
+    }
+    new_summaries = []
+    for s in summary.to_dict("records"):
+        entry = {name: s.get(name) for name in SUMMARY_FIELDS if name != "measure__code"}
+        entry["measure__code"] = f.measure.code
+        entry["reference_group"] = _text(entry["reference_group"])
+        entry["blank_reason"] = _text(entry["blank_reason"])
+        for name in equity_stats.SUMMARY_MEASURES:
+            entry[name] = _plain(entry[name])
+        reason = verdicts.get((s["period_start"], s["granularity"]))
+        if reason and not entry["blank_reason"]:
+            entry["blank_reason"] = reason
+            for name in equity_stats.SUMMARY_MEASURES:
+                entry[name] = None
+        new_summaries.append(_row(entry))
+    return records, new_summaries
+
+
+def _plain(value):
+    if value is None or value is pd.NA:
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if not np.isfinite(value) else value
+
+
+def _flag(value):
+    if value is None or value is pd.NA:
+        return None
+    return bool(value)
+
+
+def _text(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def explorer_url(organization: Organization, **params) -> str:
+    base = reverse("results:explorer", kwargs={"org_slug": organization.slug})
+    return f"{base}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
+@dataclass
+class ExplorerPage:
+    extract: Extract | None
+    extracts: list[Extract] = field(default_factory=list)
+    catalogue: Catalogue | None = None
+    filters: Filters | None = None
+    provenance: Provenance | None = None
+    k: int = equity_stats.MIN_K
+    rows: list[dict] = field(default_factory=list)
+    summary: dict | None = None
+    reference_name: str = ""
+    reference_note: str = ""
+    charts: list[dict] = field(default_factory=list)
+    compared_groups: list[str] = field(default_factory=list)
+    dimension_choices: list[tuple[str, str]] = field(default_factory=list)
+    query: str = ""
+
+
+def _explorer_data(organization: Organization, params) -> ExplorerPage:
+    extract = requested_extract(organization=organization, raw=params.get("extract"))
+    page = ExplorerPage(extract=extract)
+    if extract is None:
+        return page
+    page.k = export_k(organization)
+    page.provenance = provenance_of(extract)
+    page.catalogue = catalogue(organization=organization, extract=extract)
+    page.extracts = list(processed_extracts(organization=organization)[:20])
+    f = filters_for(params, extract, page.catalogue)
+    page.filters = f
+    if f is None:
+        return page
+    page.dimension_choices = page.catalogue.dimension_choices(f.measure)
+    rows = _published_rows(organization=organization, f=f)
+    summaries = _published_summaries(organization=organization, f=f)
+    if not f.own_rule:
+        rows, summaries = _recompute(rows, summaries, f, page.k)
+    page.query = f.query()
+    start, granularity = f.period[0], f.period[1]
+    current = [r for r in rows if r["period_start"] == start and r["granularity"] == granularity]
+    page.rows = current
+    page.summary = next(
+        (s for s in summaries if s["period_start"] == start and s["granularity"] == granularity),
+        None,
+    )
+    if page.summary:
+        page.reference_name = page.summary["reference_group"]
+        page.reference_note = page.summary["reference_note"]
+    page.compared_groups = sorted(
+        {
+            r["group"].split(INTERSECTION_SEPARATOR)[0]
+            for r in current
+            if r["compared"] and r["group"].split(INTERSECTION_SEPARATOR)[0]
+        }
+    )
+    page.charts = charts.explorer_charts(
+        current=current, every_period=rows, filters=f, provenance=page.provenance
+    )
+    return page
+
+
+def explorer_page(*, organization: Organization, params) -> ExplorerPage:
+    """Everything the explorer shows for its GET parameters."""
+    return _explorer_data(organization, params)
+
+
+def chart_data(*, organization: Organization, params, chart: str) -> tuple[ExplorerPage, dict]:
+    """One explorer chart (its rows feed the CSV download)."""
+    page = _explorer_data(organization, params)
+    if page.extract is None:
+        raise Http404("No processed extract.")
+    if page.filters is None:
+        raise Http404("No results for this measure.")
+    found = next((c for c in page.charts if c["key"] == chart), None)
+    if found is None:
+        raise Http404("No such chart.")
+    return page, found
 
 
 # --------------------------------------------------------------------------- disparities
 
 
-def disparities(
+@dataclass
+class DisparitiesPage:
+    extract: Extract | None
+    extracts: list[Extract] = field(default_factory=list)
+    provenance: Provenance | None = None
+    k: int = equity_stats.MIN_K
+    page: Page | None = None
+    total: int = 0
+    sort: str = "difference"
+    rule: str = ""
+    rules: dict = field(default_factory=dict)
+
+
+def disparity_queryset(
     *,
     organization: Organization,
     extract: Extract,
-    rule: str | None = None,
-) -> tuple[pd.DataFrame, dict[int, Measure]]:
-    """Significant disparities (a group fares worse than the reference) of each measure's
-    latest period, across every dimension and intersection. Three queries."""
-    periods = latest_periods(organization=organization, extract=extract)
+    sort: str = "difference",
+    measure: str | None = None,
+    dimension: str | None = None,
+):
+    """Significant disparities (a compared group fares worse than its reference) of each
+    measure's latest period, ranked in the database."""
+    rows = PublishedResult.objects.filter(
+        organization=organization, extract=extract, worse=True, latest_period=True
+    )
+    if measure is not None:
+        rows = rows.filter(measure__code=measure)
+    if dimension is not None:
+        rows = rows.filter(dimension=dimension)
+    key = "-excess_events" if sort == "excess" else "-difference"
+    return rows.order_by(key, "measure__code", "dimension", "group").values(
+        *ROW_FIELDS, "measure__name"
+    )
+
+
+def _recomputed_disparities(*, organization: Organization, extract: Extract, rule: str, sort: str):
+    """Every measure's latest period with another reference rule (the user's choice), from
+    published rows: one query, then the engine."""
+    rows = list(
+        PublishedResult.objects.filter(
+            organization=organization, extract=extract, latest_period=True
+        )
+        .exclude(dimension="all")
+        .order_by("position")
+        .values(*ROW_FIELDS, "measure__name")
+    )
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows)
+    hidden = frame["suppressed"].to_numpy(dtype=bool)
+    counts = frame[["measure_id", "period_start", "granularity", "period_label", "dimension"]]
+    counts = counts.assign(
+        group=frame["group"],
+        numerator=np.where(hidden, 0, frame["numerator"].fillna(0)).astype(np.int64),
+        denominator=np.where(hidden, 0, frame["denominator"].fillna(0)).astype(np.int64),
+    )
     measures = {
-        m.pk: m for m in Measure.objects.filter(organization=organization, pk__in=list(periods))
+        m.pk: m
+        for m in Measure.objects.filter(
+            organization=organization, pk__in=frame["measure_id"].unique().tolist()
+        )
     }
-    counts = count_frame(organization=organization, extract=extract, periods=periods)
-    counts = counts[counts["dimension"] != OVERALL_DIMENSION]
-    frame = stratified(counts, measures=measures, k=export_k(organization), rule=rule)
-    if frame.empty:
-        return frame, measures
-    significant = frame["significant"].fillna(False).astype(bool).to_numpy()
-    worse = frame["difference"].to_numpy(dtype=float, na_value=np.nan) > 0
-    found = frame[significant & worse & ~frame["suppressed"].astype(bool).to_numpy()]
-    return found.reset_index(drop=True), measures
+    out, _ = publishing.compute(
+        counts, measures=measures, k=export_k(organization), suppressed=hidden, rule=rule
+    )
+    significant = out["significant"].fillna(False).to_numpy(dtype=bool)
+    worse = out["difference"].to_numpy(dtype=float, na_value=np.nan) > 0
+    out = out[significant & worse & ~out["suppressed"].to_numpy(dtype=bool)]
+    found = []
+    for r in out.to_dict("records"):
+        m = measures[r["measure_id"]]
+        found.append(
+            {
+                "measure_id": m.pk,
+                "measure": m.code,
+                "measure__name": m.name,
+                "period_start": r["period_start"],
+                "period_label": r["period_label"],
+                "dimension": r["dimension"],
+                "dimension_label": dimension_label(r["dimension"]),
+                "group": r["group"],
+                "rate": _plain(r["rate"]),
+                "reference_group": _text(r["reference_group"]),
+                "reference_rate": _plain(r["reference_rate"]),
+                "difference": _plain(r["difference"]),
+                "difference_lower": _plain(r["difference_lower"]),
+                "difference_upper": _plain(r["difference_upper"]),
+                "ratio": _plain(r["ratio"]),
+                "ratio_lower": _plain(r["ratio_lower"]),
+                "ratio_upper": _plain(r["ratio_upper"]),
+                "excess_events": _plain(r["excess_adverse_events"]),
+                "significant": True,
+            }
+        )
+    key = "excess_events" if sort == "excess" else "difference"
+    found.sort(key=lambda d: (-d[key], d["measure"], d["dimension"], d["group"]))
+    return found
+
+
+def disparities_page(*, organization: Organization, params) -> DisparitiesPage:
+    extract = requested_extract(organization=organization, raw=params.get("extract"))
+    result = DisparitiesPage(extract=extract)
+    if extract is None:
+        return result
+    rule = _rule(params)
+    if rule == equity_stats.REF_NAMED:  # a named group differs by dimension: use each measure's
+        rule = None
+    sort = "excess" if params.get("sort") == "excess" else "difference"
+    if rule is None:
+        items = disparity_queryset(organization=organization, extract=extract, sort=sort)
+    else:
+        items = _recomputed_disparities(
+            organization=organization, extract=extract, rule=rule, sort=sort
+        )
+    page = Paginator(items, PAGE_SIZE).get_page(params.get("page"))
+    entries = []
+    for values in page.object_list:
+        d = dict(values)
+        if "measure__code" in d:
+            d = _row(d)
+        d["identity"] = f"{d['measure']}|{d['dimension']}|{d['group']}"
+        d["url"] = explorer_url(
+            organization,
+            extract=extract.pk,
+            measure=d["measure"],
+            dimension=d["dimension"],
+            period=d["period_start"].isoformat(),
+            rule=rule,
+            highlight=d["group"],
+        )
+        entries.append(d)
+    page.object_list = entries
+    result.page = page
+    result.total = page.paginator.count
+    result.sort = sort
+    result.rule = rule or ""
+    result.rules = {
+        "": "Each measure's own setting",
+        **{k: v for k, v in RULE_LABELS.items() if k != equity_stats.REF_NAMED},
+    }
+    result.provenance = provenance_of(extract)
+    result.extracts = list(processed_extracts(organization=organization)[:20])
+    result.k = export_k(organization)
+    return result
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def results_rows(*, organization: Organization, extract: Extract) -> list[dict]:
+    """Every published row of the extract in display order (one query)."""
+    return [
+        _row(values)
+        for values in PublishedResult.objects.filter(organization=organization, extract=extract)
+        .order_by("position")
+        .values(*ROW_FIELDS)
+    ]
+
+
+def summary_rows(*, organization: Organization, extract: Extract) -> list[dict]:
+    return [
+        _row(values)
+        for values in PublishedSummary.objects.filter(organization=organization, extract=extract)
+        .order_by("measure__code", "period_start", "granularity", "dimension")
+        .values(*SUMMARY_FIELDS)
+    ]

@@ -19,7 +19,7 @@ def _step_links(request, slug: str) -> list[dict]:
         try:
             url = reverse(url_name, kwargs={"org_slug": slug})
         except NoReverseMatch:
-            url = reverse("core:org_home", kwargs={"org_slug": slug}) + f"#step-{key}"
+            url = reverse("overview:index", kwargs={"org_slug": slug}) + f"#step-{key}"
         links.append(
             {
                 "key": key,

@@ -142,6 +142,40 @@ class Membership(models.Model):
         return self.is_active and role_can(self.role, capability)
 
 
+class Team(models.Model):
+    """A group of members: learning plans are assigned to teams (Learn) and teams own project
+    charters (Vision). One model in the core serves both steps."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=120)
+    members = models.ManyToManyField(Membership, blank=True, related_name="teams")
+    # The leader who sponsors the team's charters, and the member who leads the team's work.
+    executive_sponsor = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lead = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submission_id = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrgScopedManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="core_team_unique_name"),
+            models.UniqueConstraint(
+                fields=["organization", "submission_id"],
+                condition=models.Q(submission_id__isnull=False),
+                name="core_team_one_row_per_submission",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def _invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -175,7 +209,7 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Invitation of {self.email} as {self.role}"
+        return f"Invitation of {self.email} as {self.get_role_display()}"
 
     @property
     def is_pending(self) -> bool:

@@ -29,3 +29,23 @@ def organization_key(organization: Organization) -> bytes:
 def pseudonymize(identifier: str, key: bytes) -> str:
     """HMAC-SHA256 of one identifier, hex. Hash each distinct identifier once, not every row."""
     return hmac.new(key, identifier.strip().encode(), hashlib.sha256).hexdigest()
+
+
+def pseudonymize_many(identifiers: list[str], key: bytes) -> list[str]:
+    """`pseudonymize` of each identifier, for batches: the key's inner and outer SHA-256 states
+    (RFC 2104) are computed once and copied per identifier, about twice as fast as
+    `hmac.new` per identifier. Same output as `pseudonymize`."""
+    block = hashlib.sha256().block_size
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key)).copy
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key)).copy
+    out = []
+    for identifier in identifiers:
+        digest = inner()
+        digest.update(identifier.strip().encode())
+        final = outer()
+        final.update(digest.digest())
+        out.append(final.hexdigest())
+    return out

@@ -4,18 +4,12 @@ from . import views
 
 app_name = "core"
 
-# Mounted under /o/<org_slug>/ by the root URLconf.
+# Mounted under /o/<org_slug>/ by the root URLconf (the overview app owns /o/<org_slug>/ itself).
 urlpatterns = [
-    path("", views.org_home, name="org_home"),
     path("admin/", views.members, name="members"),
     path("admin/invite/", views.invite, name="invite"),
     path("admin/members/<int:pk>/role/", views.change_role, name="change_role"),
-    path(
-        "admin/members/<int:pk>/deactivate/",
-        views.set_active,
-        {"active": False},
-        name="deactivate",
-    ),
+    path("admin/members/<int:pk>/deactivate/", views.deactivate, name="deactivate"),
     path(
         "admin/members/<int:pk>/reactivate/",
         views.set_active,

@@ -1,6 +1,7 @@
 import copy
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_scopes import scopes_disabled
 
@@ -36,20 +38,30 @@ def start(request):
     """After login: straight to the only organization, or a picker for several."""
     memberships = list(selectors.memberships_for_user(user=request.user))
     if len(memberships) == 1:
-        return redirect("core:org_home", org_slug=memberships[0].organization.slug)
+        return redirect("overview:index", org_slug=memberships[0].organization.slug)
     return render(request, "core/organization_picker.html", {"memberships": memberships})
 
 
-@org_view(Capability.VIEW)
-def org_home(request):
-    return render(request, "core/org_home.html")
+def _email_not_configured() -> bool:
+    """The console backend (the demo's default) prints mail instead of sending it."""
+    return settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
 
 
 def _admin_page_context(request, **extra) -> dict:
     organization = request.organization
+    invitations = list(selectors.invitation_pending_list(organization=organization))
+    show_links = _email_not_configured()
+    for invitation in invitations:
+        # Without email, the administrator passes the link on by hand.
+        invitation.link = (
+            request.build_absolute_uri(reverse("invitation_accept", args=[invitation.token]))
+            if show_links
+            else ""
+        )
     context = {
         "members": selectors.membership_list(organization=organization),
-        "invitations": selectors.invitation_pending_list(organization=organization),
+        "invitations": invitations,
+        "invitation_links_shown": show_links,
         "invite_form": InvitationForm(),
         "role_choices": RoleForm.base_fields["role"].choices,
     }
@@ -112,9 +124,21 @@ def change_role(request, pk: int):
 
 
 @org_view(Capability.MANAGE_USERS)
+def deactivate(request, pk: int):
+    """GET asks for confirmation (what the member loses); POST deactivates."""
+    membership = _member(request, pk)
+    if request.method != "POST":
+        return render(request, "core/member_deactivate_confirm.html", {"member": membership})
+    return _set_active(request, membership, active=False)
+
+
+@org_view(Capability.MANAGE_USERS)
 @require_POST
 def set_active(request, pk: int, active: bool):
-    membership = _member(request, pk)
+    return _set_active(request, _member(request, pk), active=active)
+
+
+def _set_active(request, membership: Membership, *, active: bool):
     try:
         services.membership_set_active(membership=membership, is_active=active, actor=request.user)
         verb = "reactivated" if active else "deactivated"
@@ -175,6 +199,11 @@ def _audit_events(request):
 def audit_log(request):
     form, events = _audit_events(request)
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = selectors.audit_object_labels(
+        organization=request.organization, events=list(page.object_list)
+    )
+    for event in page.object_list:
+        event.object_label = labels.get((event.object_type, event.object_id), "")
     response = render(request, "core/audit_log.html", {"form": form, "page": page})
     # Reading the audit log is recorded too (after the page is built, so it lists what was
     # there when it was read).
@@ -256,5 +285,5 @@ def invitation_accept(request, token: str):
                     backend="django.contrib.auth.backends.ModelBackend",
                 )
             messages.success(request, f"Welcome to {invitation.organization.name}.")
-            return redirect("core:org_home", org_slug=invitation.organization.slug)
+            return redirect("overview:index", org_slug=invitation.organization.slug)
     return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": form})

@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "data_hub",
     "data_hub.community",
     "data_hub.quality",
+    "vision",
+    "improvement",
+    "overview",
 ]
 
 MIDDLEWARE = [

@@ -14,13 +14,15 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django_scopes import scope
 from playwright.sync_api import Page
 
 from commitments.models import Assessment, Champion, Commitment, ListeningSession
 from data_hub.community.models import CommunityIndicator
 from data_hub.models import ColumnMapping, Extract, Measure, ValueMapEntry
 from equity_portal.core.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
-from equity_portal.core.models import Job, Organization
+from equity_portal.core.models import Job, Membership, Organization
+from equity_portal.core.roles import Role
 from learning.models import (
     GlossaryTerm,
     LearningPlan,
@@ -29,13 +31,21 @@ from learning.models import (
     Resource,
     Team,
 )
+from overview.models import BoardReport, EvidenceRequirement
+from overview.services import board_report_request
 from tests.core.test_url_sweep import MISSING_PK, PARAMETER, SweptUrl, organization_urls
 from tests.data_hub_results.factories import CommunityIndicatorFactory
+from vision.models import Charter, CharterGoal, CommunityPartner, PriorityInequity
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADMIN_EMAIL = "admin@demo.test"
-DOWNLOAD_TYPES = ("text/csv", "application/json", "application/vnd.openxmlformats")
+DOWNLOAD_TYPES = (
+    "text/csv",
+    "application/json",
+    "application/vnd.openxmlformats",
+    "application/pdf",
+)
 # htmx fragments polled by a page, not pages of their own.
 FRAGMENTS = {"core:job_status"}
 
@@ -72,7 +82,20 @@ OBJECTS = {
     "data_hub:value_map_delete": lambda org: ValueMapEntry.objects.filter(organization=org),
     "data_hub:mapping_export": lambda org: ColumnMapping.objects.filter(organization=org),
     "community:edit": lambda org: CommunityIndicator.objects.filter(organization=org),
+    "vision:priority_detail": lambda org: PriorityInequity.objects.filter(organization=org),
+    "vision:team_detail": lambda org: Team.objects.filter(organization=org),
+    "vision:team_edit": lambda org: Team.objects.filter(organization=org),
+    "vision:charter_detail": lambda org: Charter.objects.filter(organization=org),
+    "vision:charter_edit": lambda org: Charter.objects.filter(organization=org),
+    "vision:goal_create": lambda org: Charter.objects.filter(organization=org),
+    "vision:goal_detail": lambda org: CharterGoal.objects.filter(organization=org),
+    "vision:goal_edit": lambda org: CharterGoal.objects.filter(organization=org),
+    "vision:goal_baseline": lambda org: CharterGoal.objects.filter(organization=org),
+    "vision:partner_detail": lambda org: CommunityPartner.objects.filter(organization=org),
+    "vision:partner_edit": lambda org: CommunityPartner.objects.filter(organization=org),
     "results:chart_csv": lambda org: {"chart": "rates"},
+    "overview:requirement_edit": lambda org: EvidenceRequirement.objects.filter(organization=org),
+    "overview:report_status": lambda org: _board_report(org),
     "results:export": lambda org: {"what": "results", "file_format": "csv"},
 }
 
@@ -86,6 +109,17 @@ KEYBOARD_PAGES = [
     "/o/demo/data/community/new/",
     "/o/demo/data/results/",
 ]
+
+
+def _board_report(org: Organization):
+    """The demo has no prepared board report: prepare one (built at once: Celery is eager)."""
+    if not BoardReport.objects.filter(organization=org).exists():
+        leader = Membership.objects.get(organization=org, role=Role.LEADER)
+        with scope(organization=org):
+            board_report_request(
+                organization=org, actor=leader.user, period_from=None, period_to=None
+            )
+    return BoardReport.objects.filter(organization=org)
 
 
 def _path(url: SweptUrl, org: Organization) -> str:
@@ -207,6 +241,22 @@ def _skip_link_problem(page: Page) -> str | None:
     return None if landed else f"skip link #{target} does not move focus into <main>"
 
 
+def _horizontal_scroll_problem(page: Page) -> str | None:
+    """Usable at 390 px (a phone, and about what 200% zoom leaves of a laptop screen): the page
+    itself never scrolls sideways; a wide table scrolls inside its own box."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        # Loaded at that width, as a phone would (charts size themselves when drawn).
+        page.reload()
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+    finally:
+        page.set_viewport_size(size)
+    return f"scrolls sideways at 390 px ({overflow} px too wide)" if overflow > 1 else None
+
+
 def _page_problems(page: Page, problems: list[str]) -> list[str]:
     found = list(problems)
     problems.clear()
@@ -220,6 +270,9 @@ def _page_problems(page: Page, problems: list[str]) -> list[str]:
     if skip:
         found.append(skip)
     found.extend(_serious_violations(page))
+    scroll = _horizontal_scroll_problem(page)
+    if scroll:
+        found.append(scroll)
     found.extend(problems)  # anything the checks themselves triggered
     problems.clear()
     return found

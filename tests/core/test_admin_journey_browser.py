@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from equity_portal.core.roles import Role
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from tests.journeys.helpers import AxeWatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,9 +48,12 @@ def serious_violations(page: Page) -> list[str]:
 def test_admin_journey(page: Page, live_server, org, people):
     log_in(page, live_server, "ada@alice.test")
     expect(page).to_have_url(re.compile(r"/o/alice/$"))
+    axe = AxeWatch(page)  # no serious or critical violation on any page of the journey
+    axe.check()
 
     page.get_by_role("link", name="Users").click()
     expect(page.get_by_role("heading", name="Users of Alice Health")).to_be_visible()
+    axe.check()
 
     # Invite a user.
     invite = page.locator("form", has=page.get_by_role("button", name="Send invitation"))
@@ -67,13 +71,16 @@ def test_admin_journey(page: Page, live_server, org, people):
     expect(page.get_by_text("cam@alice.test is now leader.")).to_be_visible()
     expect(page.get_by_label("Role of cam@alice.test")).to_have_value("leader")
 
-    # Deactivate a user.
+    # Deactivate a user, after confirming.
+    page.get_by_role("link", name="Deactivate ann@alice.test").click()
+    expect(page.get_by_role("heading", name="Deactivate")).to_be_visible()
     page.get_by_role("button", name="Deactivate ann@alice.test").click()
     expect(page.get_by_text("ann@alice.test deactivated.")).to_be_visible()
     expect(page.get_by_role("button", name="Reactivate ann@alice.test")).to_be_visible()
 
     # Read the audit log.
     page.get_by_role("link", name="Audit log").click()
+    axe.check()
     table = page.get_by_role("table")
     for action in ("invitation.create", "membership.change_role", "membership.deactivate"):
         expect(table.get_by_text(action, exact=True)).to_be_visible()
@@ -84,6 +91,7 @@ def test_admin_journey(page: Page, live_server, org, people):
     page.get_by_role("button", name="Filter").click()
     expect(table.get_by_text("membership.deactivate", exact=True)).to_be_visible()
     expect(table.get_by_text("invitation.create", exact=True)).to_have_count(0)
+    assert axe.failures == [], "\n".join(axe.failures)
 
 
 def test_deactivated_user_cannot_reach_the_organization(page: Page, live_server, org, people):

@@ -39,7 +39,7 @@ def test_mapping_export_is_audited(org, member_client):
     )
     response = client.get(reverse("data_hub:mapping_export", args=[org.slug, saved.pk]))
     assert response.status_code == 200
-    event = _last(org, "mapping.export")
+    event = _last(org, "column_mapping.export")
     assert event.actor == client.user and event.object_id == str(saved.pk)
 
 

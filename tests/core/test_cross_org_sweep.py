@@ -38,8 +38,17 @@ def test_every_url_with_parameters_is_registered():
 
 def test_the_sweep_covers_the_object_urls_of_every_app():
     apps = {u.name.split(":")[0] for u in OBJECT_URLS}
-    assert {"core", "commitments", "learning", "community", "data_hub"} <= apps
-    assert len(OBJECT_URLS) >= 45
+    assert {
+        "core",
+        "commitments",
+        "learning",
+        "community",
+        "data_hub",
+        "vision",
+        "improvement",
+        "overview",
+    } <= apps
+    assert len(OBJECT_URLS) >= 85
 
 
 def _their_state(organization) -> tuple:

@@ -129,7 +129,7 @@ def test_accept_as_new_user_creates_the_account_and_logs_in(org):
 
     assert page.status_code == 200 and "Join Alice Health" in page.content.decode()
     assert response.status_code == 302
-    assert response.url == reverse("core:org_home", kwargs={"org_slug": org.slug})
+    assert response.url == reverse("overview:index", kwargs={"org_slug": org.slug})
     user = User.objects.get(email="newbie@example.test")
     assert user.full_name == "New Bie" and user.check_password(NEW_PASSWORD)
     membership = Membership.objects.get(user=user, organization=org)

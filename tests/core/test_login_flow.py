@@ -29,7 +29,7 @@ def test_one_membership_goes_straight_to_the_organization(org):
 
     response = login(Client(), user)
 
-    assert response.redirect_chain[-1][0] == reverse("core:org_home", kwargs={"org_slug": "alice"})
+    assert response.redirect_chain[-1][0] == reverse("overview:index", kwargs={"org_slug": "alice"})
     assert response.context["organization"] == org
 
 

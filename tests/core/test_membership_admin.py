@@ -52,12 +52,12 @@ def test_deactivated_member_loses_access_and_their_records_stay(
 ):
     analyst = member_client(org, Role.ANALYST)
     their_event = AuditEventFactory(organization=org, actor=analyst.user, action="test.mine")
-    assert analyst.get(reverse("core:org_home", kwargs={"org_slug": org.slug})).status_code == 200
+    assert analyst.get(reverse("overview:index", kwargs={"org_slug": org.slug})).status_code == 200
 
     response = admin_client_org.post(url("deactivate", org, analyst.membership), follow=True)
 
     assert f"{analyst.user.email} deactivated." in messages_of(response)
-    assert analyst.get(reverse("core:org_home", kwargs={"org_slug": org.slug})).status_code == 404
+    assert analyst.get(reverse("overview:index", kwargs={"org_slug": org.slug})).status_code == 404
     membership = Membership.objects.get(pk=analyst.membership.pk)
     assert membership.is_active is False and membership.role == Role.ANALYST
     assert AuditEvent.objects.get(pk=their_event.pk).actor == analyst.user
@@ -72,7 +72,7 @@ def test_reactivated_member_regains_access(admin_client_org, org, member_client)
 
     admin_client_org.post(url("reactivate", org, analyst.membership))
 
-    assert analyst.get(reverse("core:org_home", kwargs={"org_slug": org.slug})).status_code == 200
+    assert analyst.get(reverse("overview:index", kwargs={"org_slug": org.slug})).status_code == 200
 
 
 def test_deactivated_member_is_not_offered_the_organization_after_login(
@@ -155,6 +155,8 @@ def test_another_organizations_membership_id_is_404(
 
 def test_admin_writes_require_post(admin_client_org, org, make_member):
     member = make_member(org, Role.CHAMPION)
-    assert admin_client_org.get(url("deactivate", org, member)).status_code == 405
+    # GET only asks for confirmation (issue 16); reactivation has no question to ask.
+    assert admin_client_org.get(url("deactivate", org, member)).status_code == 200
+    assert admin_client_org.get(url("reactivate", org, member)).status_code == 405
     member.refresh_from_db()
     assert member.is_active

@@ -76,7 +76,7 @@ def test_each_demo_user_logs_in_with_the_default_password(email, monkeypatch):
         reverse("login"), {"username": email, "password": DEFAULT_DEMO_PASSWORD}, follow=True
     )
 
-    assert response.redirect_chain[-1][0] == reverse("core:org_home", kwargs={"org_slug": slug})
+    assert response.redirect_chain[-1][0] == reverse("overview:index", kwargs={"org_slug": slug})
     assert response.status_code == 200
 
 

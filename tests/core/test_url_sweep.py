@@ -70,7 +70,7 @@ PARTIES = ["anonymous", "outsider", "deactivated", *[role.value for role in Role
 
 def test_the_sweep_finds_the_core_organization_urls():
     names = {u.name for u in SWEPT}
-    assert {"core:org_home", "core:members", "core:audit_log", "core:job_status"} <= names
+    assert {"overview:index", "core:members", "core:audit_log", "core:job_status"} <= names
 
 
 @pytest.mark.parametrize("url", SWEPT, ids=lambda u: u.name)

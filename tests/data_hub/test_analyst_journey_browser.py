@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from equity_portal.core.roles import Role
 from tests.data_hub.factories import MeasureFactory, row, write_csv
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from tests.journeys.helpers import AxeWatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,8 +33,12 @@ def test_analyst_uploads_maps_and_reads_the_report(page: Page, live_server, org,
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r"/o/alice/$"))
 
+    axe = AxeWatch(page)  # no serious or critical violation on any page of the journey
+    axe.check()
     page.goto(f"{live_server.url}/o/alice/data/")
+    axe.check()
     page.get_by_role("link", name="Upload", exact=True).click()
+    axe.check()
     page.get_by_label("Extract file").set_input_files(str(path))
     page.get_by_role("button", name="Upload").click()
 
@@ -44,6 +49,7 @@ def test_analyst_uploads_maps_and_reads_the_report(page: Page, live_server, org,
     expect(page.get_by_label("Field for column Metric")).to_have_value("measure")
     expect(page.get_by_label("Field for column Clinic")).to_have_value("site")
     expect(page.get_by_text("TEST-001")).to_have_count(0)  # identifiers are masked
+    axe.check()
     page.get_by_label("Field for column Eligible").select_option("denominator")
     page.get_by_role("button", name="Save mapping and process").click()
 
@@ -59,3 +65,5 @@ def test_analyst_uploads_maps_and_reads_the_report(page: Page, live_server, org,
     expect(rejected).to_contain_text("12")
     expect(rejected).to_contain_text("numerator is not a non-negative whole number")
     expect(page.get_by_role("link", name="Download every rejected row (CSV)")).to_be_visible()
+    axe.check()
+    assert axe.failures == [], "\n".join(axe.failures)

@@ -36,8 +36,39 @@ def test_import_measures_defines_and_updates(org, tmp_path):
 def test_import_measures_rejects_a_bad_direction(org, tmp_path):
     path = tmp_path / "m.csv"
     path.write_text("code,name,direction,category\nA1C,x,up,quality\n")
-    with pytest.raises(CommandError, match="Row 2: direction must be"):
+    with pytest.raises(CommandError, match="Row 2: direction “up” is not one of: Higher is"):
         call_command("import_measures", "--org", org.slug, str(path))
+
+
+@pytest.mark.django_db
+def test_import_measures_accepts_labels_in_any_case(org, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "code,name,direction,category\n"
+        "FLU,Flu vaccination,Higher is better,Preventive screening\n"
+        "READMIT,Readmissions,LOWER IS BETTER,outcome\n"
+        "BP,Blood pressure,higher_is_better,PREVENTIVE_SCREENING\n"
+    )
+    call_command("import_measures", "--org", org.slug, str(path), stdout=io.StringIO())
+
+    got = {m.code: (m.direction, m.category) for m in Measure.objects.filter(organization=org)}
+    assert got["FLU"] == ("higher_is_better", "preventive_screening")
+    assert got["READMIT"] == ("lower_is_better", "outcome")
+    assert got["BP"] == ("higher_is_better", "preventive_screening")
+
+
+@pytest.mark.django_db
+def test_import_measures_names_the_row_of_an_unknown_category(org, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "code,name,direction,category\nA1C,x,Higher is better,quality\nB,y,higher,Screening\n"
+    )
+    with pytest.raises(CommandError, match="Row 3: direction “higher”"):
+        call_command("import_measures", "--org", org.slug, str(path))
+    path.write_text("code,name,direction,category\nB,y,Higher is better,Screening\n")
+    with pytest.raises(CommandError, match="Row 2: category “Screening” is not one of"):
+        call_command("import_measures", "--org", org.slug, str(path))
+    assert not Measure.objects.filter(organization=org).exists()
 
 
 @pytest.mark.django_db

@@ -1,5 +1,8 @@
 """Validation before anything is stored: row numbers and reasons, tolerance, unreadable files."""
 
+import csv
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -84,6 +87,23 @@ def test_first_50_on_the_page_all_in_the_csv_download(org, measures, tmp_path, m
     lines = download.content.decode().splitlines()
     assert lines[0] == "row,field,reason,value" and len(lines) == 61
     assert lines[1].startswith("102,numerator,")
+
+
+@pytest.mark.django_db
+def test_rejected_rows_csv_is_formula_safe_and_audited(org, measures, tmp_path, member_client):
+    """The stored report keeps values as uploaded; the download defuses them (issue 15.9)."""
+    org.reject_tolerance_percent = 50
+    org.save()
+    rows = GOOD[:20] + [row("TEST-X", num="=HYPERLINK(1)"), row("TEST-Y", num="－1")]
+    extract = ingest(org, write_csv(tmp_path / "e.csv", rows))
+    client = member_client(org, "analyst")
+
+    download = client.get(reverse("data_hub:extract_rejects_csv", args=[org.slug, extract.pk]))
+
+    values = [r["value"] for r in csv.DictReader(io.StringIO(download.content.decode()))]
+    assert values == ["'=HYPERLINK(1)", "'－1"]
+    event = AuditEvent.objects.get(organization=org, action="extract_rejects.export")
+    assert event.object_id == str(extract.pk) and event.details["rows"] == 2
 
 
 @pytest.mark.django_db

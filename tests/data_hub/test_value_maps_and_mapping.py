@@ -10,6 +10,7 @@ from data_hub import services
 from data_hub.defaults import RACE_LABELS, default_value_maps
 from data_hub.mapping import header_signature, suggest
 from data_hub.models import ColumnMapping, ExtractProvenance
+from equity_portal.core.models import AuditEvent
 from tests.data_hub.factories import counts, ingest, row, upload_file, write_csv
 
 
@@ -267,6 +268,9 @@ def test_named_mapping_exports_and_imports_as_json(org, other_org, member_client
     exported = client.get(reverse("data_hub:mapping_export", args=[org.slug, saved.pk]))
     payload = json.loads(exported.content)
     assert payload["columns"]["MRN"] == "patient_id"
+    assert AuditEvent.objects.filter(
+        organization=org, action="column_mapping.export", object_id=str(saved.pk)
+    ).exists()
 
     other = member_client(other_org, "analyst")
     response = other.post(

@@ -70,7 +70,7 @@ class ProvenanceFactory(factory.django.DjangoModelFactory):
     organization = factory.LazyAttribute(lambda o: o.extract.organization)
     mapping_name = "Epic quality export"
     value_map_version = 3
-    method_version = "stats-1"
+    method_version = "stats-2"
     ingest_version = "ingest-1"
     engine = "duckdb"
     computed_at = factory.LazyFunction(timezone.now)
@@ -108,6 +108,14 @@ def add_counts(extract, measure, period, dimension, cells, granularity="quarter"
     )
 
 
+def publish(extract):
+    """What processing does after storing counts: publish the extract's results."""
+    from data_hub.results.publishing import publish_extract
+
+    publish_extract(extract=extract)
+    return extract
+
+
 def fixture_extract(organization, *, measures=1):
     """A processed extract with provenance, `measures` measures (the first higher-is-better
     "screen", the second lower-is-better "readmit", then more), two quarters, race_ethnicity,
@@ -128,4 +136,5 @@ def fixture_extract(organization, *, measures=1):
             add_counts(extract, measure, period, "all", {"All patients": total})
         add_counts(extract, measure, Q2, "language", LANGUAGE_Q2)
         add_counts(extract, measure, Q2, "race_ethnicity x language", INTERSECTION_Q2)
+    publish(extract)
     return extract, created

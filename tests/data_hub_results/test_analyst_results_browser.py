@@ -56,7 +56,7 @@ def test_analyst_explores_results_opens_a_disparity_and_downloads_the_csv(
     )
     # plotly.js drew the rates chart from the local static file.
     expect(page.locator("#chart-rates .main-svg").first).to_be_visible()
-    expect(page.locator("[data-provenance]")).to_contain_text("method version stats-1")
+    expect(page.locator("[data-provenance]")).to_contain_text("method version stats-2")
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Disparities").click()

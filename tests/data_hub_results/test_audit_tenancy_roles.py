@@ -101,9 +101,9 @@ def test_provenance_on_the_page_the_charts_and_the_files(org, analyst, extract_a
     assert f'data-prov="extract">{extract.pk}<' in html
     assert 'data-prov="mapping">Epic quality export<' in html
     assert 'data-prov="value_map_version">3<' in html
-    assert 'data-prov="method_version">stats-1<' in html
+    assert 'data-prov="method_version">stats-2<' in html
     for figure in chart_payloads(html):
         assert f"extract_id={extract.pk}" in figure["layout"]["meta"]["provenance"]
     response = analyst.get(url(org, "results:export", what="results", file_format="csv"))
     assert "value_map_version=3" in response["X-Provenance"]
-    assert response["Content-Disposition"].endswith(f'results-extract-{extract.pk}-stats-1.csv"')
+    assert response["Content-Disposition"].endswith(f'results-extract-{extract.pk}-stats-2.csv"')

@@ -63,11 +63,15 @@ def test_xlsx_of_a_named_extract(org, extract_and_measures, tmp_path):
     )
     workbook = load_workbook(out, read_only=True)
     header = next(workbook["summary"].iter_rows(values_only=True))
-    assert header[0] == "measure" and len(header) == 12
-    provenance = dict(workbook["Provenance"].iter_rows(min_row=2, values_only=True))
-    assert provenance["extract_id"] == str(extract_and_measures[0].pk)
-    assert provenance["method_version"] == "stats-1"
-    assert provenance["value_map_version"] == "3"
+    # Labels for people, each labelled code column followed by its codes (issue 16).
+    assert header[:4] == ("Measure", "Measure (code)", "Period start", "Period")
+    # measure and dimension each gain a code column; issue 11 adds the blank reason
+    assert len(header) == 13 + 2
+    readme = {r[0]: r[1] for r in workbook["Read me"].iter_rows(values_only=True) if r and r[0]}
+    assert readme["Extract id"] == str(extract_and_measures[0].pk)
+    assert readme["Method version"] == "stats-2"
+    assert readme["Value map version"] == "3"
+    assert "are suppressed" in readme["Suppression"]
 
 
 def test_quality_csv(org, extract_and_measures, tmp_path):

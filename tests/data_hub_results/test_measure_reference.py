@@ -35,13 +35,30 @@ def _export(client, org, extract):
     return response.content
 
 
-def test_export_uses_each_measures_own_reference(org, member_client):
+def test_export_uses_each_measures_own_reference(
+    org, member_client, django_capture_on_commit_callbacks
+):
     extract, (screen, readmit) = fixture_extract(org, measures=2)
-    Measure.objects.filter(pk=screen.pk).update(
-        reference_rule=Measure.ReferenceRule.NAMED, reference_group="Hispanic or Latino"
-    )
-    Measure.objects.filter(pk=readmit.pk).update(reference_rule=Measure.ReferenceRule.POOLED)
     client = member_client(org, Role.ANALYST)
+    assert _reference_of(
+        _export(client, org, extract), "screen", "race_ethnicity", "2025-04-01"
+    ) == {"White"}
+    # Changing a measure's reference republishes its results (a job after the commit).
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for measure, rule, group in (
+            (screen, Measure.ReferenceRule.NAMED, "Hispanic or Latino"),
+            (readmit, Measure.ReferenceRule.POOLED, ""),
+        ):
+            services.measure_save(
+                organization=org,
+                actor=None,
+                code=measure.code,
+                name=measure.name,
+                direction=measure.direction,
+                reference_rule=rule,
+                reference_group=group,
+            )
+    assert len(callbacks) == 1  # one republish for both changes
 
     content = _export(client, org, extract)
 

@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 from data_hub.models import Extract, ValueMapEntry
 from data_hub.quality.models import ALL_SITES, QualityCount, QualitySnapshot
@@ -129,6 +130,9 @@ def make_quality_counts(org, extract):
         )
         for s, d, g, p in cells
     )
+    # Quality counts normally arrive with a new quality snapshot, which makes the extract's
+    # disclosure decisions (cached, and already taken when its results were published) stale.
+    cache.clear()
 
 
 def _counts(extract):
@@ -214,6 +218,9 @@ def test_trend_csv_download(org, analyst):
     quality_compute(extract_id=extract.pk)
     response = analyst.get(url(org, "quality:trend_csv"))
     assert response.status_code == 200
-    assert response.content.decode().splitlines()[0] == (
-        "period_label,dimension,percent_known,suppressed"
-    )
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "period_label,dimension,proportion_known,suppressed"
+    # Proportions (0..1) like every other export, not percents (issue 16).
+    known = [float(line.split(",")[2]) for line in lines[1:] if line.split(",")[2]]
+    assert known and all(0.0 <= value <= 1.0 for value in known)
+    assert any(0.0 < value < 1.0 for value in known)

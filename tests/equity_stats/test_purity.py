@@ -54,7 +54,7 @@ def test_public_api():
         assert callable(getattr(equity_stats, name)), name
     assert equity_stats.Z == 1.959963984540054
     assert frozenset({"Unknown", "Declined"}) == equity_stats.NOT_COMPARED
-    assert equity_stats.DEFAULT_K == 11 and equity_stats.METHOD_VERSION == "stats-1"
+    assert equity_stats.DEFAULT_K == 11 and equity_stats.METHOD_VERSION == "stats-2"
     assert (equity_stats.HIGHER_IS_BETTER, equity_stats.LOWER_IS_BETTER) == (
         "higher_is_better",
         "lower_is_better",

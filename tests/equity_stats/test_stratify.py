@@ -276,6 +276,14 @@ def test_invariants(df, direction, rule):
     assert np.all((lo <= d + 1e-12) & (d <= hi + 1e-12))
     excess = out.loc[pair, "difference"] * out.loc[pair, "denominator"].astype(float)
     assert np.allclose(out.loc[pair, "excess_adverse_events"], excess)
+    for _, t in out.groupby(list(KEYS)):
+        eligible = int((t["compared"] & ~t["suppressed"]).sum())
+        # Fewer than two groups to compare: no reference, no gap.
+        assert t["reference_group"].notna().any() == (
+            eligible >= 2 and (rule != REF_NAMED or t["is_reference"].any())
+        )
     if rule == REF_BEST:
-        for _, t in out[out["compared"] & ~sup].groupby(list(KEYS)):
+        for _, t in out[out["compared"] & ~sup & out["reference_group"].notna()].groupby(
+            list(KEYS)
+        ):
             assert (t["difference"] >= -1e-12).all()

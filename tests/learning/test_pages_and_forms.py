@@ -101,8 +101,8 @@ def test_team_create_and_edit(org, champion, make_member):
     )
     team.refresh_from_db()
     assert team.name == "Unit 4 West" and team.members.count() == 2
-    assert _audited(org, "learning_team.create") == 1
-    assert _audited(org, "learning_team.update") == 1
+    assert _audited(org, "team.create") == 1
+    assert _audited(org, "team.update") == 1
 
 
 def test_plan_create_add_item_and_mark_done_through_the_pages(org, champion):

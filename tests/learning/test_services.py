@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from equity_portal.core import teams
 from equity_portal.core.models import AuditEvent
 from equity_portal.core.roles import Role
 from learning import services
@@ -124,7 +125,7 @@ def test_plan_with_items_is_created_atomically(org, make_member):
 
 def test_team_members_must_be_active_members_of_the_organization(org, other_org, make_member):
     with pytest.raises(ValidationError, match="Every team member must be an active member"):
-        services.team_create(
+        teams.team_create(
             organization=org, actor=None, name="Unit 4", members=[make_member(other_org)]
         )
     assert not Team.objects.filter(organization=org).exists()

@@ -14,11 +14,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_scopes import scope
 
+import equity_stats
 from equity_portal.celery import app as celery_app
 from equity_portal.core.audit import command_actor
 from equity_portal.core.models import Job, Organization
 
-from ... import services
+from ... import services, timings
 from ...mapping import guess_format, suggest
 from ...models import Extract
 
@@ -31,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--mapping", help="mapping JSON (as exported from the browser)")
         parser.add_argument("--sync", action="store_true", help="process in this process")
         parser.add_argument("--timeout", type=int, default=3600, help="seconds to wait")
+        parser.add_argument(
+            "--timings", action="store_true", help="print the wall time of each phase"
+        )
         parser.add_argument("file")
 
     def execute(self, *args, **options):
@@ -43,6 +47,9 @@ class Command(BaseCommand):
             raise CommandError(f"ingest failed: {error.__class__.__name__}") from None
 
     def handle(self, *args, org, mapping, sync, timeout, file, **options):
+        if options["timings"]:
+            timings.enable()
+            timings.record("start: python, django, imports", *timings.process_age())
         organization = Organization.objects.filter(slug=org).first()
         if organization is None:
             raise CommandError(f"No organization with slug {org!r}.")
@@ -51,17 +58,23 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {file}")
         with scope(organization=organization), command_actor("ingest_extract"):
             if sync:
-                # Every job runs in this process: processing, then the quality counts it
-                # queues (their Celery tasks run eagerly when the transaction commits).
+                # Every job runs in this process: inspecting (in extract_upload), processing,
+                # then the quality counts it queues (their Celery tasks run eagerly when the
+                # transaction commits).
                 previous = celery_app.conf.task_always_eager
                 celery_app.conf.task_always_eager = True
                 try:
-                    extract = self._upload_and_map(organization, path, mapping)
-                    self._run_queued_jobs(extract)
+                    with timings.phase("command: upload and map"):
+                        extract = self._upload_and_map(organization, path, mapping, sync)
+                    with timings.phase("job"):
+                        services.extract_process(job_id=extract.job_id)
+                    with timings.phase("queued jobs (quality)"):
+                        self._run_queued_jobs(extract)
                 finally:
                     celery_app.conf.task_always_eager = previous
             else:
-                extract = self._upload_and_map(organization, path, mapping)
+                with timings.phase("command: upload and map"):
+                    extract = self._upload_and_map(organization, path, mapping, sync)
             job = self._wait(extract.job_id, timeout)
             extract.refresh_from_db()
         if job.status != Job.Status.SUCCEEDED:
@@ -72,7 +85,20 @@ class Command(BaseCommand):
         self.stdout.write(f"rows rejected: {extract.rows_rejected}")
         self.stdout.write(f"measures: {extract.measures_count}")
         self.stdout.write(f"periods: {extract.periods_count}")
+        self._unmapped(organization, extract)
         self.stdout.write(f"extract: {extract.pk}")
+        for name, (wall, cpu) in timings.recorded().items():
+            self.stdout.write(f"phase {name}: {wall:.3f} s wall, {cpu:.3f} s cpu")
+
+    def _unmapped(self, organization, extract) -> None:
+        """The values no value map knows, per family, with their row counts (a count below the
+        organization's threshold is shown as "fewer than k")."""
+        k = max(int(organization.suppression_k or equity_stats.MIN_K), equity_stats.MIN_K)
+        for family, values in sorted((extract.unmapped_values or {}).items()):
+            self.stdout.write(f"unmapped {family} values (counted as Unknown):")
+            for value, count in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])):
+                shown = f"fewer than {k}" if count < k else str(count)
+                self.stdout.write(f"  {value!r}: {shown} rows")
 
     def _config(self, organization, headers, mapping_file):
         if mapping_file:
@@ -86,7 +112,7 @@ class Command(BaseCommand):
         columns = suggest(headers, services.measure_aliases(organization=organization))
         return {"format": guess_format(columns), "columns": columns, "date_period": "month"}
 
-    def _upload_and_map(self, organization, path, mapping_file) -> Extract:
+    def _upload_and_map(self, organization, path, mapping_file, sync) -> Extract:
         try:
             with open(path, "rb") as handle:
                 extract = services.extract_upload(
@@ -96,7 +122,10 @@ class Command(BaseCommand):
                 )
             config = self._config(organization, extract.headers, mapping_file)
             with transaction.atomic():
-                services.extract_map_columns(extract=extract, config=config, actor=None)
+                # --sync runs the job in this process once the mapping is committed.
+                services.extract_map_columns(
+                    extract=extract, config=config, actor=None, enqueue=not sync
+                )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         extract.refresh_from_db()

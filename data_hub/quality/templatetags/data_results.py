@@ -4,25 +4,14 @@ number (None) prints as an em dash; suppressed cells never reach these filters."
 from django import template
 
 from data_hub.results.exports import csv_cell
+from equity_portal.core.templatetags.core_charts import pct, pp
 
 register = template.Library()
 DASH = "—"
 
 
-@register.filter
-def pct(value, digits=1):
-    """A proportion in [0, 1] as a percentage: 0.1234 -> "12.3%"."""
-    if value is None:
-        return DASH
-    return f"{100 * float(value):.{int(digits)}f}%"
-
-
-@register.filter
-def pp(value):
-    """A difference of proportions in percentage points: 0.052 -> "+5.2 pp"."""
-    if value is None:
-        return DASH
-    return f"{100 * float(value):+.1f} pp"
+register.filter("pct", pct)
+register.filter("pp", pp)
 
 
 @register.filter

@@ -1,0 +1,82 @@
+"""The chart partial's table cells, and the formatting of proportions for people (the
+exports keep full precision). A missing number (None) prints as an em dash."""
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+DASH = "—"
+RATE_COLUMNS = {"rate", "rate_lower", "rate_upper", "reference_rate", "percent_known"}
+GAP_COLUMNS = {"difference", "difference_lower", "difference_upper"}
+
+
+@register.filter
+def pct(value, digits=1):
+    """A proportion in [0, 1] as a percentage: 0.1234 -> "12.3%"."""
+    if value is None:
+        return DASH
+    return f"{100 * float(value):.{int(digits)}f}%"
+
+
+@register.filter
+def pp(value):
+    """A difference of proportions in percentage points: 0.052 -> "+5.2 pp"."""
+    if value is None:
+        return DASH
+    return f"{100 * float(value):+.1f} pp"
+
+
+@register.simple_tag
+def chart_cell(row: dict, column: str):
+    """One <td> of a chart's data table: "suppressed" for a suppressed cell's numbers."""
+    value = row.get(column)
+    if row.get("suppressed") and value is None:
+        return mark_safe('<td class="suppressed">suppressed</td>')  # noqa: S308 - constant
+    if value is True:
+        text = "yes"
+    elif value is False:
+        text = "no"
+    elif value is None:
+        text = DASH
+    elif column in RATE_COLUMNS:
+        text = pct(value)
+    elif column in GAP_COLUMNS:
+        text = pp(value)
+    else:
+        text = value
+    return format_html("<td>{}</td>", text)
+
+
+def _cell_text(row: dict, column: str) -> tuple[str, bool]:
+    value = row.get(column)
+    if row.get("suppressed") and value is None:
+        return "suppressed", True
+    if value is True:
+        return "yes", False
+    if value is False:
+        return "no", False
+    if value is None:
+        return DASH, False
+    if column in RATE_COLUMNS:
+        return pct(value), False
+    if column in GAP_COLUMNS:
+        return pp(value), False
+    return escape(value), False
+
+
+@register.simple_tag
+def chart_rows(chart: dict):
+    """The <tr>s of a chart's data table in one pass (a table can have thousands of
+    cells: template loops per cell cost most of a page's time)."""
+    columns = chart["columns"]
+    parts = []
+    for row in chart["rows"]:
+        parts.append("<tr>")
+        for column in columns:
+            text, suppressed = _cell_text(row, column)
+            parts.append('<td class="suppressed">' if suppressed else "<td>")
+            parts.append(text)
+            parts.append("</td>")
+        parts.append("</tr>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
