@@ -319,3 +319,15 @@ def goal_response_record(
         },
     )
     return response
+
+
+def goal_chart_view_record(*, goal: CharterGoal, actor: User, page: str = "goal") -> None:
+    """One audit event per view of a goal's per-group results (DESIGN §3: every results view is
+    audited): which goal and page, never a number."""
+    audit_record(
+        organization=goal.organization,
+        actor=actor,
+        action="goal_chart.view",
+        obj=goal,
+        details={"page": page, "measure": goal.measure, "dimension": goal.dimension},
+    )

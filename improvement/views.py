@@ -196,6 +196,8 @@ def campaign_summary(request, pk: int):
     change with its interval, lessons."""
     campaign = _campaign(pk)
     summaries = selectors.campaign_goal_summaries(campaign=campaign)
+    for s in summaries:
+        services.goal_chart_view_record(goal=s.goal, actor=request.user, page="campaign_summary")
     context = {
         "campaign": campaign,
         "cycles": list(selectors.campaign_cycles(campaign=campaign)),
@@ -462,6 +464,7 @@ def _chart_tables(analysis) -> list[dict]:
 def goal_detail(request, pk: int):
     goal = _goal(pk)
     analysis = selectors.goal_analysis(goal=goal)
+    services.goal_chart_view_record(goal=goal, actor=request.user)
     flags = selectors.goal_flags(goal=goal, analysis=analysis)
     cycles = selectors.cycle_list(
         organization=request.organization,

@@ -623,6 +623,7 @@ def summary_rows(*, organization: Organization, extract: Extract) -> list[dict]:
     return [
         _row(values)
         for values in PublishedSummary.objects.filter(organization=organization, extract=extract)
+        .exclude(dimension=OVERALL_DIMENSION)  # a table of one: nothing to summarize
         .order_by("measure__code", "period_start", "granularity", "dimension")
         .values(*SUMMARY_FIELDS)
     ]

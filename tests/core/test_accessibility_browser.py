@@ -23,6 +23,7 @@ from data_hub.models import ColumnMapping, Extract, Measure, ValueMapEntry
 from equity_portal.core.management.commands.seed_demo import DEFAULT_DEMO_PASSWORD
 from equity_portal.core.models import Job, Membership, Organization
 from equity_portal.core.roles import Role
+from improvement.models import Campaign, PDSACycle
 from learning.models import (
     GlossaryTerm,
     LearningPlan,
@@ -94,6 +95,24 @@ OBJECTS = {
     "vision:partner_detail": lambda org: CommunityPartner.objects.filter(organization=org),
     "vision:partner_edit": lambda org: CommunityPartner.objects.filter(organization=org),
     "results:chart_csv": lambda org: {"chart": "rates"},
+    "improvement:campaign_detail": lambda org: Campaign.objects.filter(organization=org),
+    "improvement:campaign_edit": lambda org: Campaign.objects.filter(organization=org),
+    "improvement:cycle_create": lambda org: Campaign.objects.filter(organization=org),
+    "improvement:campaign_summary": lambda org: Campaign.objects.filter(organization=org),
+    "improvement:cycle_detail": lambda org: PDSACycle.objects.filter(organization=org),
+    "improvement:cycle_edit": lambda org: PDSACycle.objects.filter(organization=org),
+    "improvement:goal_detail": lambda org: CharterGoal.objects.filter(
+        organization=org, charter__status="approved"
+    ),
+    "improvement:goal_chart_csv": lambda org: CharterGoal.objects.filter(
+        organization=org, charter__status="approved"
+    ),
+    "improvement:goal_rebaseline": lambda org: CharterGoal.objects.filter(
+        organization=org, charter__status="approved"
+    ),
+    "improvement:goal_respond": lambda org: CharterGoal.objects.filter(
+        organization=org, charter__status="approved"
+    ),
     "overview:requirement_edit": lambda org: EvidenceRequirement.objects.filter(organization=org),
     "overview:report_status": lambda org: _board_report(org),
     "results:export": lambda org: {"what": "results", "file_format": "csv"},

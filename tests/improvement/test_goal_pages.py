@@ -70,6 +70,8 @@ def test_goal_page_headline_progress_and_annotations(member_client, org, screeni
         cycles = [t for t in figure["data"] if t.get("name") == "PDSA cycles"]
         assert cycles and "Screen at check-in" in cycles[0]["hovertext"][0]
         assert cycles[0]["x"] == ["2024-08-01"]
+    event = AuditEvent.objects.get(action="goal_chart.view")
+    assert event.object_id == str(goal.pk) and event.details["page"] == "goal"
     # back along the thread: explorer view of the measure
     assert api.explorer_url(org, "screen", "race_ethnicity", BLACK).replace("&", "&amp;") in html
 
@@ -241,7 +243,9 @@ def test_goal_list_csv_and_cycles_csv(member_client, org, screening):
     goal = make_goal(org)
     campaign = CampaignFactory(organization=org)
     campaign.goals.add(goal)
-    PDSACycleFactory(campaign=campaign, change_idea="=Screen at check-in", decision="adopt")
+    PDSACycleFactory(
+        campaign=campaign, number=1, change_idea="=Screen at check-in", decision="adopt"
+    )
     rows = _csv(client.get(url("goal_list_csv", org)))
     assert len(rows) == 1
     row = rows[0]

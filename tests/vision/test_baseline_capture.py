@@ -16,6 +16,7 @@ from tests.data_hub_results.factories import (
     ExtractFactory,
     ProvenanceFactory,
     add_counts,
+    publish,
 )
 from tests.vision.conftest import vurl
 from tests.vision.factories import BLACK, HISPANIC, WHITE, CharterFactory, make_goal, make_priority
@@ -65,6 +66,7 @@ def _restratify(extract, measure, cells):
     """What a re-stratification does to the published counts: replaced for the extract."""
     StratifiedCount.objects.filter(extract=extract, measure=measure, period_start=Q2).delete()
     add_counts(extract, measure, Q2, "race_ethnicity", cells)
+    publish(extract)
 
 
 def test_the_snapshot_is_unchanged_by_re_stratification(org, data):
@@ -99,6 +101,7 @@ def test_refresh_shows_the_change_then_stores_the_latest_period(org, data, membe
     )
     ProvenanceFactory(extract=newer)
     add_counts(newer, screen, Q3, "race_ethnicity", {**RACE_Q2, BLACK: (130, 200)})
+    publish(newer)
     client = member_client(org, "champion")
 
     page = client.get(vurl(org, "goal_baseline", pk=goal.pk)).text
