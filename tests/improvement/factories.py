@@ -16,6 +16,7 @@ from tests.data_hub_results.factories import (
     MeasureFactory,
     ProvenanceFactory,
     add_counts,
+    publish,
 )
 from tests.factories import MembershipFactory, OrganizationFactory
 from vision.models import Charter, CharterGoal, ReviewStatus
@@ -56,6 +57,7 @@ def screening_extract(organization, black=BLACK_SCREENED, white=WHITE_SCREENED):
                 "Asian": (45, 60),
             },
         )
+    publish(extract)  # as processing does: pages and data_hub.api read the published tables
     return extract, measure
 
 
