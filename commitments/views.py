@@ -266,18 +266,20 @@ def questionnaire(request):
 @org_view(Capability.MANAGE_USERS)
 def questionnaire_edit(request):
     organization = request.organization
-    current = services.questionnaire_ensure(organization=organization, actor=request.user)
-    initial = [
-        {
-            "key": q.key,
-            "domain": q.domain,
-            "text": q.text,
-            "help_text": q.help_text,
-            "action_text": q.action_text,
-            "action_target": q.action_target,
-        }
-        for q in selectors.question_list(questionnaire=current)
-    ]
+    # Viewing the editor writes nothing: before the first version exists (publishing seeds
+    # it), the form starts from the default questions.
+    current = selectors.questionnaire_current(organization=organization)
+    if current is not None:
+        questions = [
+            {field: getattr(q, field) for field in services.QUESTION_FIELDS}
+            for q in selectors.question_list(questionnaire=current)
+        ]
+    else:
+        questions = [
+            {field: q.get(field, "") for field in services.QUESTION_FIELDS}
+            for q in services.DEFAULT_QUESTIONS
+        ]
+    initial = questions
     formset = QuestionFormSet(request.POST or None, initial=initial, prefix="questions")
     publish_form = PublishForm(request.POST or None)
     if request.method == "POST" and formset.is_valid() and publish_form.is_valid():

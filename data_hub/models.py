@@ -205,6 +205,7 @@ class HubSettings(models.Model):
 
 class Extract(models.Model):
     class Status(models.TextChoices):
+        INSPECTING = "inspecting", "Reading the file"
         UPLOADED = "uploaded", "Needs column mapping"
         QUEUED = "queued", "Queued"
         PROCESSING = "processing", "Processing"

@@ -5,8 +5,16 @@ from django.db.models import QuerySet
 
 from equity_portal.core.models import Organization
 
-from .defaults import family_categories, suggest_category
-from .models import ColumnMapping, Extract, Measure, StratifiedCount, ValueMapEntry
+from .defaults import default_value_maps, family_categories, suggest_category
+from .models import (
+    DEFAULT_INTERSECTIONS,
+    ColumnMapping,
+    Extract,
+    HubSettings,
+    Measure,
+    StratifiedCount,
+    ValueMapEntry,
+)
 
 
 def extract_list(*, organization: Organization) -> QuerySet[Extract]:
@@ -24,6 +32,26 @@ def value_map_entries(*, organization: Organization, family: str | None = None):
     if family:
         entries = entries.filter(family=family)
     return entries
+
+
+def value_map_entries_or_defaults(*, organization: Organization, family: str):
+    """The organization's entries of a family; before its value maps are first seeded (the
+    first edit or ingest does it), the defaults as unsaved entries, so that viewing the page
+    writes nothing."""
+    entries = value_map_entries(organization=organization, family=family)
+    if ValueMapEntry.objects.filter(organization=organization).exists():
+        return entries
+    return [
+        ValueMapEntry(family=family, source_value=source[:200], target=target, is_default=True)
+        for source, target in sorted(default_value_maps().get(family, {}).items())
+    ]
+
+
+def hub_settings_current(*, organization: Organization) -> HubSettings:
+    """The data hub settings, or the defaults (unsaved) when none were stored yet."""
+    return HubSettings.objects.filter(organization=organization).first() or HubSettings(
+        organization=organization, intersections=list(DEFAULT_INTERSECTIONS)
+    )
 
 
 def value_map_categories(*, organization: Organization) -> dict[str, list[str]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -26,7 +26,14 @@ from duckdb import __version__ as duckdb_version
 import equity_stats
 from equity_portal.core.audit import audit_record
 from equity_portal.core.exports import restore_cell
-from equity_portal.core.jobs import job_claim, job_create, job_finish, job_progress, job_requeue
+from equity_portal.core.jobs import (
+    job_active_for,
+    job_claim,
+    job_create,
+    job_finish,
+    job_progress,
+    job_requeue,
+)
 from equity_portal.core.models import Job, Organization, User
 from equity_portal.core.pseudonymize import organization_key
 
@@ -45,13 +52,18 @@ from .models import (
     ValueMapEntry,
 )
 from .results import publishing
-from .sources import UnreadableFile, inspect_file, prepare_for_duckdb
+from .signals import extract_results_stored
+from .sources import Limits, UnreadableFile, inspect_file, prepare_for_duckdb
 
 logger = logging.getLogger(__name__)
 
 BULK_BATCH = 2000
 PROCESS_JOB = "data_hub.process_extract"
 RESTRATIFY_JOB = "data_hub.restratify_extract"
+INSPECT_JOB = "data_hub.inspect_extract"
+EXTRACT_OBJECT = "data_hub.extract"
+# Statuses in which a job works on the extract: its raw file is not purged then.
+ACTIVE_STATUSES = ("inspecting", "queued", "processing")
 GENERIC_FAILURE = (
     "Processing stopped because of an internal error. Nothing was stored. Retry; if it fails "
     "again, contact your portal administrator."
@@ -128,6 +140,8 @@ def value_map_entry_set(
         raise ValidationError("Choose one of the value-map families.")
     if not key or not target.strip():
         raise ValidationError("Both the source value and the standard label are required.")
+    if not ValueMapEntry.objects.filter(organization=organization).exists():
+        value_maps_seed_defaults(organization=organization)  # an edit keeps the defaults
     entry, _ = ValueMapEntry.objects.update_or_create(
         organization=organization,
         family=family,
@@ -444,10 +458,33 @@ def _max_upload_bytes() -> int:
     return int(settings.MAX_UPLOAD_MB) * 1024 * 1024
 
 
-def extract_upload(*, organization: Organization, uploaded_file, actor: User | None) -> Extract:
-    """Stream the upload to private storage in chunks, read its header, record the extract.
-    An unreadable file raises ValidationError with one message and leaves nothing behind."""
-    name = Path(getattr(uploaded_file, "name", "extract.csv")).name[:255]
+def upload_limits() -> Limits:
+    return Limits(
+        columns=settings.UPLOAD_MAX_COLUMNS,
+        rows=settings.UPLOAD_MAX_ROWS,
+        cell_chars=settings.UPLOAD_MAX_CELL_CHARS,
+        uncompressed_mb=settings.UPLOAD_MAX_UNCOMPRESSED_MB,
+        shared_strings_mb=settings.UPLOAD_MAX_SHARED_STRINGS_MB,
+    )
+
+
+def _guess_format(name: str, path: Path) -> str:
+    with open(path, "rb") as handle:
+        head = handle.read(4)
+    return "xlsx" if name.lower().endswith(".xlsx") or head == b"PK\x03\x04" else "csv"
+
+
+def extract_upload(
+    *, organization: Organization, uploaded_file, actor: User | None, inspect_now: bool = True
+) -> Extract:
+    """Stream the upload to private storage in chunks and record the extract (audited), with an
+    "inspect" job that reads its header and preview under the upload limits.
+
+    The web request passes `inspect_now=False`: it only stores the file, and the worker reads it
+    (a workbook that expands to gigabytes must never be opened by the web process). Commands
+    and the demo inspect at once; then an unreadable file raises ValidationError with the
+    job's message (its extract stays, failed, with its raw file deleted)."""
+    name = Path(getattr(uploaded_file, "name", "extract.csv")).name[:255] or "extract.csv"
     suffix = ".xlsx" if name.lower().endswith(".xlsx") else ".csv"
     relative = storage.new_upload_path(organization.pk, suffix)
     path = storage.absolute(relative)
@@ -462,47 +499,136 @@ def extract_upload(*, organization: Organization, uploaded_file, actor: User | N
                         f"The file is larger than the {settings.MAX_UPLOAD_MB} MB upload limit."
                     )
                 out.write(chunk)
-        info = inspect_file(path)
     except UnreadableFile as error:
-        path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)  # never stored: no extract, nothing left on disk
         raise ValidationError(str(error)) from error
-    with transaction.atomic():
-        extract = Extract.objects.create(
-            organization=organization,
-            original_name=name,
-            file_format=info["file_format"],
-            encoding=info["encoding"],
-            delimiter=info["delimiter"],
-            size_bytes=size,
-            raw_path=relative,
-            headers=info["headers"],
-            header_signature=mapping.header_signature(info["headers"]),
-            uploaded_by=actor,
-        )
-        audit_record(
-            organization=organization,
-            actor=actor,
-            action="extract.upload",
-            obj=extract,
-            details={
-                "name": name,
-                "bytes": size,
-                "format": info["file_format"],
-                "encoding": info["encoding"],
-                "columns": len(info["headers"]),
-            },
-        )
+    try:
+        with transaction.atomic():
+            extract = Extract.objects.create(
+                organization=organization,
+                original_name=name,
+                file_format=_guess_format(name, path),
+                size_bytes=size,
+                raw_path=relative,
+                raw_delete_after=timezone.now() + timedelta(hours=settings.RAW_UPLOAD_MAX_HOURS),
+                status=Extract.Status.INSPECTING,
+                uploaded_by=actor,
+            )
+            job = job_create(
+                organization=organization,
+                kind=INSPECT_JOB,
+                created_by=actor,
+                object_type=EXTRACT_OBJECT,
+                object_id=extract.pk,
+            )
+            extract.job = job
+            extract.save(update_fields=["job"])
+            audit_record(
+                organization=organization,
+                actor=actor,
+                action="extract.upload",
+                obj=extract,
+                details={"name": name, "bytes": size},
+            )
+            if not inspect_now:
+                _enqueue(job)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    if inspect_now:
+        extract_inspect(job_id=job.pk)
+        extract.refresh_from_db()
+        if extract.status == Extract.Status.FAILED:
+            job.refresh_from_db()
+            raise ValidationError(job.message)
     return extract
 
 
+def _preview_path(extract: Extract) -> str:
+    return f"{extract.raw_path}.preview.json"
+
+
+def extract_inspect(*, job_id: int, take_over: bool = False) -> None:
+    """The inspect job: format, encoding, delimiter, header and preview rows, under the limits.
+    The preview is kept next to the raw file (private storage, deleted with it), never in the
+    database. A file that can never be processed fails the job with one message, and its raw
+    file is deleted at once."""
+    job = _claim(job_id, take_over)
+    if job is None:
+        return
+    with scope(organization=job.organization):
+        extract = _extract_for(job)
+        job_progress(job_id=job.pk, phase="reading", percent=10)
+        try:
+            if extract.raw_deleted_at or not storage.absolute(extract.raw_path).exists():
+                raise UnreadableFile("The uploaded file is no longer available; upload it again.")
+            info = inspect_file(storage.absolute(extract.raw_path), upload_limits())
+        except OperationalError:
+            raise
+        except UnreadableFile as error:
+            _inspect_failed(extract, job, str(error))
+            return
+        except Exception as error:  # noqa: BLE001 - the user sees a known message only
+            logger.error("inspect of extract %s failed: %s", extract.pk, type(error).__name__)
+            _inspect_failed(
+                extract, job, "The file could not be read. Export it again as CSV or .xlsx."
+            )
+            return
+        preview = storage.absolute(_preview_path(extract))
+        preview.write_text(json.dumps(info["preview"]), encoding="utf-8")
+        with transaction.atomic():
+            Extract.objects.filter(pk=extract.pk).update(
+                status=Extract.Status.UPLOADED,
+                file_format=info["file_format"],
+                encoding=info["encoding"],
+                delimiter=info["delimiter"],
+                headers=info["headers"],
+                header_signature=mapping.header_signature(info["headers"]),
+            )
+            audit_record(
+                organization=extract.organization,
+                actor=job.created_by,
+                action="extract.inspect",
+                obj=extract,
+                details={
+                    "job": job.pk,
+                    "format": info["file_format"],
+                    "encoding": info["encoding"],
+                    "columns": len(info["headers"]),
+                },
+            )
+        job_finish(
+            job_id=job.pk,
+            status=Job.Status.SUCCEEDED,
+            message=f"{len(info['headers'])} columns found. Map them to the portal's fields.",
+        )
+
+
+def _inspect_failed(extract: Extract, job: Job, message: str) -> None:
+    with transaction.atomic():
+        _delete_raw(extract)  # it can never be processed: do not keep PHI for nothing
+        extract.status = Extract.Status.FAILED
+        extract.save(update_fields=["status", "raw_deleted_at"])
+        audit_record(
+            organization=extract.organization,
+            actor=job.created_by,
+            action="extract.unreadable",
+            obj=extract,
+            details={"job": job.pk, "raw_deleted": True},
+        )
+    job_finish(job_id=job.pk, status=Job.Status.FAILED, message=message)
+
+
 def extract_preview(*, extract: Extract) -> list[list[str]]:
-    """The first rows of the raw file for the mapping page (read from disk, never stored)."""
+    """The first rows of the raw file for the mapping page, as the inspect job kept them
+    (the web process never opens the upload itself)."""
     if extract.raw_deleted_at or not extract.raw_path:
         return []
     try:
-        return inspect_file(storage.absolute(extract.raw_path))["preview"]
-    except (UnreadableFile, OSError):
+        rows = json.loads(storage.absolute(_preview_path(extract)).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return []
+    return [[str(cell) for cell in row] for row in rows if isinstance(row, list)]
 
 
 def mapping_suggestion(*, extract: Extract) -> dict:
@@ -531,7 +657,11 @@ def _clean_config(config: dict, headers: list[str]) -> dict:
 def _enqueue(job: Job) -> None:
     from . import tasks  # tasks import this module
 
-    task = tasks.process_extract if job.kind == PROCESS_JOB else tasks.restratify_extract
+    task = {
+        PROCESS_JOB: tasks.process_extract,
+        RESTRATIFY_JOB: tasks.restratify_extract,
+        INSPECT_JOB: tasks.inspect_extract,
+    }[job.kind]
     transaction.on_commit(lambda: task.delay(job.pk))
 
 
@@ -540,7 +670,13 @@ def extract_map_columns(
     *, extract: Extract, config: dict, actor: User | None, save_as: str = "", enqueue: bool = True
 ) -> Extract:
     """Store the mapping (remembered by header signature, optionally saved by name) and queue
-    the processing job."""
+    the processing job. A second submission while a job is active (a double click) changes
+    nothing and answers with that job: the database holds at most one active job per extract."""
+    # Lock the extract's row (a concurrent submission waits here), then read it afresh.
+    list(Extract.objects.select_for_update().filter(pk=extract.pk).values_list("pk"))
+    extract.refresh_from_db()
+    if job_active_for(object_type=EXTRACT_OBJECT, object_id=extract.pk) is not None:
+        return extract
     if extract.status not in (
         Extract.Status.UPLOADED,
         Extract.Status.FAILED,
@@ -573,13 +709,18 @@ def extract_map_columns(
     extract.mapping_config = clean
     extract.status = Extract.Status.QUEUED
     extract.accept_rejections = False
-    job = job_create(
-        organization=organization,
-        kind=PROCESS_JOB,
-        created_by=actor,
-        object_type="data_hub.extract",
-        object_id=extract.pk,
-    )
+    try:
+        with transaction.atomic():
+            job = job_create(
+                organization=organization,
+                kind=PROCESS_JOB,
+                created_by=actor,
+                object_type=EXTRACT_OBJECT,
+                object_id=extract.pk,
+            )
+    except IntegrityError:  # a concurrent submission won: answer with its job
+        extract.refresh_from_db()
+        return extract
     extract.job = job
     extract.save(update_fields=["mapping", "mapping_config", "status", "accept_rejections", "job"])
     audit_record(
@@ -608,6 +749,11 @@ def column_mapping_import(
         raise ValidationError("The mapping file is not valid JSON.") from error
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
         raise ValidationError("The mapping file needs a “columns” object (header -> field).")
+    if len(data["columns"]) > settings.UPLOAD_MAX_COLUMNS:
+        raise ValidationError(
+            f"The mapping names {len(data['columns']):,} columns; an extract has at most "
+            f"{settings.UPLOAD_MAX_COLUMNS:,}."
+        )
     config = {
         "format": data.get("format", mapping.LONG),
         "columns": {str(k): str(v) for k, v in data["columns"].items() if v},
@@ -615,7 +761,10 @@ def column_mapping_import(
     }
     problems = mapping.validate_config(config, list(config["columns"]))
     if problems:
-        raise ValidationError(problems)
+        shown = [str(p)[:200] for p in problems[:5]]
+        if len(problems) > 5:
+            shown.append(f"and {len(problems) - 5:,} more problems.")
+        raise ValidationError(shown)
     name = (name or data.get("name") or "").strip()[:120]
     if not name:
         raise ValidationError("Give the imported mapping a name.")
@@ -639,7 +788,20 @@ def column_mapping_import(
 
 
 def column_mapping_export(*, column_mapping: ColumnMapping) -> dict:
+    """The mapping as JSON; the view sends it through `exports.json_download` (audited as
+    `column_mapping.export`)."""
     return {"name": column_mapping.name, **column_mapping.config}
+
+
+def extract_viewed(*, extract: Extract, actor: User | None, page: str) -> None:
+    """The extract's report and mapping pages show raw preview rows and rejected values:
+    every view is recorded (DESIGN §3)."""
+    audit_record(
+        organization=extract.organization,
+        actor=actor,
+        action=f"extract.view_{page}",
+        obj=extract,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -652,6 +814,8 @@ def _requeue(extract: Extract, actor: User | None, action: str, details: dict) -
         raise ValidationError("This extract has no finished job to run again.")
     if job.kind == PROCESS_JOB:  # a re-stratification leaves the stored results in place
         extract.status = Extract.Status.QUEUED
+    elif job.kind == INSPECT_JOB:
+        extract.status = Extract.Status.INSPECTING
     extract.save(update_fields=["status", "accept_rejections", "rejected_measure_codes"])
     audit_record(
         organization=extract.organization, actor=actor, action=action, obj=extract, details=details
@@ -703,7 +867,8 @@ def extract_resolve_measures(
 
 @transaction.atomic
 def extract_discard(*, extract: Extract, actor: User | None) -> None:
-    if extract.status not in (
+    job_failed = extract.job is not None and extract.job.status == Job.Status.FAILED
+    if not job_failed and extract.status not in (
         Extract.Status.WAITING,
         Extract.Status.FAILED,
         Extract.Status.UPLOADED,
@@ -721,11 +886,14 @@ def extract_discard(*, extract: Extract, actor: User | None) -> None:
 def extract_restratify(*, extract: Extract, actor: User | None) -> Job:
     if extract.status != Extract.Status.PROCESSED or not extract.parquet_path:
         raise ValidationError("Only a processed extract can be re-stratified.")
+    active = job_active_for(object_type=EXTRACT_OBJECT, object_id=extract.pk)
+    if active is not None:
+        return active
     job = job_create(
         organization=extract.organization,
         kind=RESTRATIFY_JOB,
         created_by=actor,
-        object_type="data_hub.extract",
+        object_type=EXTRACT_OBJECT,
         object_id=extract.pk,
     )
     extract.job = job
@@ -743,23 +911,47 @@ def extract_restratify(*, extract: Extract, actor: User | None) -> Job:
 def _delete_raw(extract: Extract) -> None:
     if extract.raw_path and not extract.raw_deleted_at:
         storage.delete(extract.raw_path)
+        storage.delete(_preview_path(extract))
         extract.raw_deleted_at = timezone.now()
 
 
 def extracts_purge_raw(*, organization: Organization | None = None) -> int:
-    """Delete raw uploads whose retention has passed. Returns how many were deleted."""
+    """Delete raw uploads whose time has passed: processed ones after the organization's
+    retention, never-processed ones (needing a mapping, waiting, failed, discarded) after
+    RAW_UPLOAD_MAX_HOURS. Not while a job works on the file. Returns how many were deleted.
+    Run by the periodic task (Celery beat) and by `manage.py purge_raw_extracts`."""
     with scopes_disabled():
         due = Extract.objects.filter(
             raw_deleted_at__isnull=True, raw_delete_after__lte=timezone.now()
-        )
+        ).exclude(status__in=ACTIVE_STATUSES)
         if organization is not None:
             due = due.filter(organization=organization)
         count = 0
-        for extract in due:
-            _delete_raw(extract)
-            extract.save(update_fields=["raw_deleted_at"])
+        for extract in due.select_related("organization"):
+            with transaction.atomic():
+                _delete_raw(extract)
+                extract.save(update_fields=["raw_deleted_at"])
+                audit_record(
+                    organization=extract.organization,
+                    actor=None,
+                    action="extract.raw_purged",
+                    obj=extract,
+                    details={"status": extract.status},
+                )
             count += 1
     return count
+
+
+def extract_job_failed(sender, job: Job, **kwargs) -> None:
+    """Receiver of core's `job_failed`: the core gave up on an extract's job (its worker was
+    lost too often, or its retries ran out). The extract then shows as failed, so that the
+    job can be retried or the extract discarded."""
+    if job.object_type != EXTRACT_OBJECT or job.kind == RESTRATIFY_JOB:
+        return
+    with scope(organization=job.organization):
+        Extract.objects.filter(
+            pk=int(job.object_id), job_id=job.pk, status__in=ACTIVE_STATUSES
+        ).update(status=Extract.Status.FAILED)
 
 
 # --------------------------------------------------------------------------------------------
@@ -948,9 +1140,13 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
         extract.status = Extract.Status.PROCESSED
         extract.processed_at = now
         extract.undefined_measure_codes = []
-        if organization.raw_retention_days:
-            extract.raw_delete_after = now + timedelta(days=organization.raw_retention_days)
+        extract.raw_delete_after = (
+            now + timedelta(days=organization.raw_retention_days)
+            if organization.raw_retention_days
+            else None
+        )
         extract.save()
+        extract_results_stored.send(sender=Extract, extract=extract, actor=job.created_by)
         audit_record(
             organization=organization,
             actor=job.created_by,
@@ -1121,6 +1317,7 @@ def extract_restratify_run(*, job_id: int, take_over: bool = False) -> None:
                 _store_provenance(extract, hub, restratified=True)
                 publishing.publish_extract(extract=extract)
                 Extract.objects.filter(pk=extract.pk).update(unmapped_values=strata.unmapped)
+                extract_results_stored.send(sender=Extract, extract=extract, actor=job.created_by)
                 audit_record(
                     organization=organization,
                     actor=job.created_by,

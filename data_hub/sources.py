@@ -9,8 +9,13 @@ import codecs
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
 
 SNIFF_BYTES = 256 * 1024
 CHUNK = 4 * 1024 * 1024
@@ -23,6 +28,47 @@ class UnreadableFile(Exception):
     """The file cannot be read at all; `str(error)` is the message for the analyst."""
 
 
+class FileTooLarge(UnreadableFile):
+    """The file is over one of the limits (the message says which)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the worker agrees to read (settings UPLOAD_MAX_*; services.upload_limits())."""
+
+    columns: int = 500
+    rows: int = 20_000_000
+    cell_chars: int = 32_767  # Excel's own cell limit
+    uncompressed_mb: int = 2048  # an XLSX's members, all together
+    shared_strings_mb: int = 256  # an XLSX's sharedStrings.xml, which openpyxl holds in memory
+
+
+DEFAULT_LIMITS = Limits()
+
+XLSX_DAMAGED = (
+    "The Excel file could not be read: it is damaged, truncated, or uses features the portal "
+    "does not accept (XML entities or external references). Save it again as .xlsx or CSV, "
+    "then upload it again."
+)
+XML_ERRORS = (ParseError, DefusedXmlException, zipfile.BadZipFile, zlib.error, EOFError)
+
+
+def _too_many_columns(count: int, limits: Limits) -> UnreadableFile:
+    return UnreadableFile(
+        f"The file has {count:,} columns; the portal reads at most {limits.columns:,}. Export "
+        "only the columns the extract needs (long format: one row per patient, measure and "
+        "period)."
+    )
+
+
+def _cell_too_long(limits: Limits) -> UnreadableFile:
+    return UnreadableFile(
+        f"A value in the file is longer than {limits.cell_chars:,} characters, so it is not a "
+        "patient extract (check the delimiter and quotes: an unclosed quote makes the rest of "
+        "the file one value)."
+    )
+
+
 def detect_encoding(sample: bytes) -> str:
     """STACK.md's fixed rule: a UTF-16 BOM means UTF-16; valid UTF-8 means UTF-8 (a BOM is
     allowed); anything else is Windows-1252 (charset-normalizer misreads small cp1252 files)."""
@@ -30,6 +76,9 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-16"
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    bom_less = _utf16_without_bom(sample)
+    if bom_less:
+        return bom_less
     try:
         # The sample may end inside a multi-byte character: decode incrementally.
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
@@ -38,8 +87,24 @@ def detect_encoding(sample: bytes) -> str:
     return "utf-8"
 
 
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 text of mostly ASCII characters has a zero byte in every other position: zeros
+    at odd offsets mean little-endian, at even offsets big-endian (Excel's "Unicode text")."""
+    head = sample[:4096]
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even = sum(1 for i in range(0, pairs * 2, 2) if head[i] == 0)
+    odd = sum(1 for i in range(1, pairs * 2, 2) if head[i] == 0)
+    if odd > 0.6 * pairs and even < 0.05 * pairs:
+        return "utf-16-le"
+    if even > 0.6 * pairs and odd < 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
 def _looks_binary(sample: bytes, encoding: str) -> bool:
-    if encoding == "utf-16":
+    if encoding.startswith("utf-16"):
         return False
     head = sample[:8192]
     return b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 20
@@ -76,7 +141,7 @@ def _decoded_sample(path: Path, encoding: str) -> str:
     return decoder.decode(raw, final=False)
 
 
-def inspect_delimited(path: Path) -> dict:
+def inspect_delimited(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict:
     """Encoding, delimiter, headers and up to 5 preview rows of a delimited text file."""
     with open(path, "rb") as handle:
         sample = handle.read(SNIFF_BYTES)
@@ -92,15 +157,55 @@ def inspect_delimited(path: Path) -> dict:
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), "")
     delimiter = sniff_delimiter(header_line)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    headers, preview = _headers_and_preview(rows)
+    if header_line.count(delimiter) + 1 > limits.columns:
+        raise _too_many_columns(header_line.count(delimiter) + 1, limits)
+    rows = []
+    previous = csv.field_size_limit(limits.cell_chars)
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            rows.append(row)
+            if len(rows) > 50:
+                break
+    except csv.Error as error:  # a field over the limit, or a NUL byte
+        if "field larger" in str(error):
+            raise _cell_too_long(limits) from error
+        raise UnreadableFile(
+            "The file could not be read as delimited text (check that it is a CSV or TSV export)."
+        ) from error
+    finally:
+        csv.field_size_limit(previous)
+    headers, preview = _headers_and_preview(rows, limits)
+    _count_rows(path, encoding, limits)
     return {"encoding": encoding, "delimiter": delimiter, "headers": headers, "preview": preview}
 
 
-def _headers_and_preview(rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+def _count_rows(path: Path, encoding: str, limits: Limits) -> None:
+    """One streaming pass counting line ends (an upper bound of the rows) against the limit."""
+    newline = "\n".encode(encoding if encoding != "utf-8-sig" else "utf-8")
+    newline = newline.removeprefix(codecs.BOM_UTF16_LE).removeprefix(codecs.BOM_UTF16_BE)
+    lines = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            lines += chunk.count(newline)
+            if lines > limits.rows + 1:
+                raise UnreadableFile(
+                    f"The file has more than {limits.rows:,} rows, the most the portal reads "
+                    "from one upload. Split it by period and upload the parts."
+                )
+
+
+def _headers_and_preview(
+    rows: list[list[str]], limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[str], list[list[str]]]:
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
         raise UnreadableFile("The file is empty.")
+    if len(rows[0]) > limits.columns:
+        raise _too_many_columns(len(rows[0]), limits)
+    if any(len(cell) > limits.cell_chars for r in rows for cell in r):
+        raise _cell_too_long(limits)
+    if len(rows) == 1:
+        raise UnreadableFile("The file has a header row but no data rows.")
     headers = [h.strip() for h in rows[0]]
     if len(headers) < 2 or any(not h for h in headers):
         raise UnreadableFile(
@@ -122,23 +227,68 @@ def _is_number(value: str) -> bool:
     return True
 
 
-def _open_workbook(path: Path):
-    import openpyxl
-
+def check_xlsx_size(path, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a workbook whose members expand past the limits, before openpyxl opens it (a
+    3 MB file can hold 1.5 GB of shared strings)."""
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise UnreadableFile(
             "The Excel file could not be opened (damaged or not a real .xlsx workbook)."
         ) from error
+    total = sum(info.file_size for info in infos)
+    shared = sum(info.file_size for info in infos if info.filename.endswith("sharedStrings.xml"))
+    if total > limits.uncompressed_mb * 1024 * 1024 or shared > (
+        limits.shared_strings_mb * 1024 * 1024
+    ):
+        raise FileTooLarge(
+            f"The Excel file expands to {total / 1024 / 1024:,.0f} MB when opened, more than the "
+            f"portal reads ({limits.uncompressed_mb:,} MB, of which at most "
+            f"{limits.shared_strings_mb:,} MB of text). Save the sheet as CSV and upload that."
+        )
 
 
-def _xlsx_rows(path: Path) -> Iterator[list[str]]:
+def _open_workbook(path: Path):
+    import openpyxl
+    from openpyxl.xml import DEFUSEDXML
+
+    if not DEFUSEDXML:  # pragma: no cover - defusedxml is in requirements.txt
+        raise RuntimeError("defusedxml must be installed to read uploaded workbooks safely")
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (KeyError, OSError, ValueError, TypeError, IndexError, *XML_ERRORS) as error:
+        raise UnreadableFile(XLSX_DAMAGED) from error
+
+
+def _xlsx_rows(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[list[str]]:
+    """The first sheet's rows as text, trailing empty cells dropped (a <dimension> wider than
+    the data pads every row with empty cells)."""
+    check_xlsx_size(path, limits)
     workbook = _open_workbook(path)
     try:
+        if not workbook.worksheets:
+            raise UnreadableFile("The Excel file has no worksheet.")
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield ["" if v is None else _cell_text(v) for v in row]
+        count = 0
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                count += 1
+                if count > limits.rows + 1:
+                    raise UnreadableFile(
+                        f"The sheet has more than {limits.rows:,} rows, the most the portal "
+                        "reads from one upload."
+                    )
+                cells = ["" if v is None else _cell_text(v) for v in row]
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                if len(cells) > limits.columns:
+                    raise _too_many_columns(len(cells), limits)
+                if any(len(cell) > limits.cell_chars for cell in cells):
+                    raise _cell_too_long(limits)
+                yield cells
+        except (KeyError, ValueError, TypeError, IndexError, *XML_ERRORS) as error:
+            raise UnreadableFile(XLSX_DAMAGED) from error
     finally:
         workbook.close()
 
@@ -155,13 +305,13 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def inspect_xlsx(path: Path) -> dict:
+def inspect_xlsx(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict:
     rows = []
-    for row in _xlsx_rows(path):
+    for row in _xlsx_rows(path, limits):
         rows.append(row)
         if len(rows) >= 50:
             break
-    headers, preview = _headers_and_preview(rows)
+    headers, preview = _headers_and_preview(rows, limits)
     width = len(headers)
     return {
         "encoding": "",
@@ -171,15 +321,22 @@ def inspect_xlsx(path: Path) -> dict:
     }
 
 
-def inspect_file(path: Path) -> dict:
+def inspect_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict:
     file_format = detect_format(path)
-    info = inspect_xlsx(path) if file_format == "xlsx" else inspect_delimited(path)
+    inspect = inspect_xlsx if file_format == "xlsx" else inspect_delimited
+    info = inspect(path, limits)
     info["file_format"] = file_format
     return info
 
 
 def prepare_for_duckdb(
-    *, path: Path, file_format: str, encoding: str, delimiter: str, work_dir: Path
+    *,
+    path: Path,
+    file_format: str,
+    encoding: str,
+    delimiter: str,
+    work_dir: Path,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Path, str]:
     """Return (UTF-8 delimited file, delimiter) DuckDB can read.
 
@@ -194,7 +351,7 @@ def prepare_for_duckdb(
         width = None
         with open(target, "w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
-            for row in _xlsx_rows(path):
+            for row in _xlsx_rows(path, limits):
                 if not any(cell.strip() for cell in row):
                     continue
                 if width is None:
@@ -203,7 +360,7 @@ def prepare_for_duckdb(
         return target, ","
     if encoding in ("utf-8", "utf-8-sig") and _is_valid_utf8(path):
         return path, delimiter
-    source_encoding = "utf-16" if encoding == "utf-16" else "cp1252"
+    source_encoding = encoding if encoding.startswith("utf-16") else "cp1252"
     target = work_dir / "source.csv"
     decoder = codecs.getincrementaldecoder(source_encoding)(errors="replace")
     with open(path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as out:

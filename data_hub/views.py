@@ -70,11 +70,14 @@ def upload(request):
                 organization=request.organization,
                 uploaded_file=form.cleaned_data["file"],
                 actor=request.user,
+                inspect_now=False,  # the worker reads it, under the upload limits
             )
         except ValidationError as error:
             form.add_error("file", _message(error))
         else:
-            messages.success(request, f"{extract.original_name} uploaded. Now map its columns.")
+            messages.success(
+                request, f"{extract.original_name} uploaded. Once it is read, map its columns."
+            )
             return redirect(
                 "data_hub:extract_mapping", org_slug=request.organization.slug, pk=extract.pk
             )
@@ -124,6 +127,14 @@ def extract_format_file(request, kind: str, file_format: str):
 @org_view(Capability.MANAGE_DATA)
 def extract_mapping(request, pk: int):
     extract = _extract(request, pk)
+    if extract.status == Extract.Status.INSPECTING:
+        # The worker is still reading the file: the page waits (htmx reloads it when done).
+        return render(request, "data_hub/extract_reading.html", {"extract": extract})
+    if not extract.headers:  # the file could not be read: the detail page says why
+        return _to_extract(request, extract)
+    if request.method == "POST" and extract.job and not extract.job.is_finished:
+        messages.info(request, "Processing has already started for this extract.")
+        return _to_extract(request, extract)
     measures = list(selectors.measure_list(organization=request.organization))
     saved = list(selectors.saved_mapping_list(organization=request.organization))
     suggestion = services.mapping_suggestion(extract=extract)
@@ -159,6 +170,7 @@ def extract_mapping(request, pk: int):
         for i, h in enumerate(extract.headers)
         if "patient_id" in (suggested.get(h), form[f"col_{i}"].value())
     }
+    services.extract_viewed(extract=extract, actor=request.user, page="mapping")
     rows = []
     for index, field in enumerate(form.column_fields()):
         samples = [r[index] if index < len(r) else "" for r in preview]
@@ -186,6 +198,7 @@ def extract_detail(request, pk: int):
     if extract.status == Extract.Status.WAITING and extract.undefined_measure_codes:
         undefined_form = UndefinedMeasureForm(codes=extract.undefined_measure_codes)
     provenance = getattr(extract, "provenance", None) if extract.processed_at else None
+    services.extract_viewed(extract=extract, actor=request.user, page="detail")
     exact, k = _exact_counts(request)
     counts = disclosure.operational_counts(extract=extract, exact=exact, k=k)
     suggestions, categories = {}, {}
@@ -371,7 +384,6 @@ def measure_edit(request, pk: int | None = None):
 @org_view(Capability.MANAGE_DATA)
 def value_maps(request):
     organization = request.organization
-    services.value_maps_for(organization=organization)  # seeds the defaults on first visit
     family = request.GET.get("family") or ValueMapEntry.Family.RACE
     if family not in ValueMapEntry.Family.values:
         family = ValueMapEntry.Family.RACE
@@ -387,8 +399,8 @@ def value_maps(request):
             messages.success(request, "Value map saved. Re-stratify extracts to apply it.")
             url = f"?family={form.cleaned_data['family']}"
             return redirect(request.path + url)
-    hub = services.hub_settings_get(organization=organization)
-    entries = selectors.value_map_entries(organization=organization, family=family)
+    hub = selectors.hub_settings_current(organization=organization)
+    entries = selectors.value_map_entries_or_defaults(organization=organization, family=family)
     page = Paginator(entries, 100).get_page(request.GET.get("page"))
     return render(
         request,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: migrate, seed the demo organizations, start a Celery worker in the background
-# (filesystem broker: no server), then serve http://127.0.0.1:$PORT. Ctrl-C stops both.
+# and Celery beat (filesystem broker: no server), then serve http://127.0.0.1:$PORT. Ctrl-C stops them all.
 # Prints how long each phase took, and the time from `make demo` (DEMO_START, set by the
 # Makefile) to the first page served.
 set -euo pipefail
@@ -22,9 +22,14 @@ phase=$(date +%s%N)
 $BIN/celery -A equity_portal worker --loglevel=WARNING --concurrency=1 --pool=solo \
   --hostname="demo@%h" >var/worker.log 2>&1 &
 WORKER_PID=$!
+# Celery beat: periodic work (jobs whose worker died, expired raw uploads).
+$BIN/celery -A equity_portal beat --loglevel=WARNING --schedule=var/celerybeat-schedule \
+  >var/beat.log 2>&1 &
+BEAT_PID=$!
 WATCH_PID=""
 stop_all() {
   if [ -n "$WATCH_PID" ]; then kill "$WATCH_PID" 2>/dev/null || true; fi
+  kill -TERM "$BEAT_PID" 2>/dev/null || true
   if kill -0 "$WORKER_PID" 2>/dev/null; then
     echo "Stopping the Celery worker..."
     kill -TERM "$WORKER_PID" 2>/dev/null || true
@@ -32,7 +37,7 @@ stop_all() {
   fi
 }
 trap stop_all EXIT INT TERM
-echo "worker start: $(seconds_since "$phase") (pid $WORKER_PID, log var/worker.log)"
+echo "worker start: $(seconds_since "$phase") (pid $WORKER_PID, log var/worker.log; beat pid $BEAT_PID, log var/beat.log)"
 
 # Migrate and seed in one process: Django and the libraries load once. Seeding enqueues the
 # demo extract; the worker processes it while the server starts.

@@ -11,6 +11,7 @@ from django.db import transaction
 from openpyxl import load_workbook
 
 from data_hub.models import DIMENSIONS, Measure
+from data_hub.sources import FileTooLarge, Limits, check_xlsx_size
 from equity_portal.core.audit import audit_record
 from equity_portal.core.models import Organization, User
 
@@ -86,29 +87,63 @@ def _decode(raw: bytes) -> str:
     raise IndicatorImportError(["The file is not readable text (use UTF-8 or Windows-1252)."])
 
 
+# Community files are small tables: much lower limits than extracts.
+LIMITS = Limits(
+    columns=50, rows=MAX_ROWS + 1, cell_chars=2000, uncompressed_mb=50, shared_strings_mb=20
+)
+
+
 def _read_rows(uploaded_file) -> list[list[str]]:
+    """The file's rows, or IndicatorImportError with one message: never an exception from a
+    damaged or hostile file (XML entities are refused by defusedxml; sizes are checked before
+    the workbook is opened)."""
     name = (getattr(uploaded_file, "name", "") or "").lower()
     raw = uploaded_file.read()
     if not raw:
         raise IndicatorImportError(["The file is empty."])
     if name.endswith(".xlsx") or raw[:2] == b"PK":
         try:
+            check_xlsx_size(io.BytesIO(raw), LIMITS)
             workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+            try:
+                sheet = workbook.worksheets[0]
+                rows = [
+                    ["" if v is None else str(v) for v in row]
+                    for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)
+                ]
+            finally:
+                workbook.close()
+        except FileTooLarge as error:
+            raise IndicatorImportError([str(error)]) from error
         except Exception as error:  # noqa: BLE001 - any unreadable workbook gets one message
             raise IndicatorImportError(["The workbook cannot be read."]) from error
-        sheet = workbook.worksheets[0]
-        rows = [
-            ["" if v is None else str(v) for v in row]
-            for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)
-        ]
-        workbook.close()
-        return rows
+        return _within_limits(rows)
     text = _decode(raw)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    previous = csv.field_size_limit(LIMITS.cell_chars)
+    try:
+        return _within_limits(list(csv.reader(io.StringIO(text), dialect)))
+    except csv.Error as error:
+        raise IndicatorImportError(
+            [
+                f"A value is longer than {LIMITS.cell_chars:,} characters, or the file is not a "
+                "CSV table (check the delimiter and quotes)."
+            ]
+        ) from error
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _within_limits(rows: list[list[str]]) -> list[list[str]]:
+    width = max((len(r) for r in rows[:1]), default=0)
+    if width > LIMITS.columns:
+        raise IndicatorImportError(
+            [f"The file has {width:,} columns; a community data file has at most {LIMITS.columns}."]
+        )
+    return rows
 
 
 def _source(value: str) -> str | None:

@@ -9,13 +9,8 @@ class QualityConfig(AppConfig):
     verbose_name = "Data quality"
 
     def ready(self):
-        from django.db.models.signals import post_save
-
-        from data_hub.models import Extract, ExtractProvenance
+        from data_hub.signals import extract_results_stored
 
         from . import signals, tasks  # noqa: F401 - registers the Celery task
 
-        post_save.connect(signals.extract_saved, sender=Extract, dispatch_uid="quality.extract")
-        post_save.connect(
-            signals.provenance_saved, sender=ExtractProvenance, dispatch_uid="quality.provenance"
-        )
+        extract_results_stored.connect(signals.results_stored, dispatch_uid="quality.results")

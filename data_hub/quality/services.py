@@ -19,7 +19,8 @@ from django_scopes import scope, scopes_disabled
 from data_hub import storage
 from data_hub.defaults import DECLINED, HISPANIC, UNKNOWN, normalize_key
 from data_hub.models import Extract, ExtractProvenance, ValueMapEntry
-from equity_portal.core.models import Organization
+from equity_portal.core.jobs import job_claim, job_finish, job_progress
+from equity_portal.core.models import Job, Organization
 
 from .models import ALL_SITES, QUALITY_DIMENSIONS, QualityCount, QualitySnapshot
 
@@ -179,3 +180,29 @@ def quality_compute_in_scope(*, extract_id: int) -> int | None:
         return None
     with scope(organization=organization):
         return quality_compute(extract_id=extract_id)
+
+
+def quality_job_run(*, job_id: int, take_over: bool = False) -> None:
+    """The quality job: claim it, compute in the extract's scope, close it. A damaged Parquet
+    file fails this job only (the ingest that queued it stays stored)."""
+    if not job_claim(job_id=job_id, allow_stale_running=take_over):
+        return
+    with scopes_disabled():
+        job = Job.objects.get(pk=job_id)
+    job_progress(job_id=job_id, phase="computing", percent=10)
+    try:
+        stored = quality_compute_in_scope(extract_id=int(job.object_id))
+    except (duckdb.Error, OSError) as error:
+        logger.error("quality of extract %s failed: %s", job.object_id, type(error).__name__)
+        job_finish(
+            job_id=job_id,
+            status=Job.Status.FAILED,
+            message="The data quality counts could not be computed from the stored rows.",
+        )
+        return
+    message = (
+        "Nothing to compute: the extract is not processed."
+        if stored is None
+        else f"{stored:,} quality counts stored."
+    )
+    job_finish(job_id=job_id, status=Job.Status.SUCCEEDED, message=message)

@@ -1,35 +1,36 @@
-"""Recompute quality counts when an extract finishes processing or is re-stratified, without
-touching the ingest code: post_save receivers that enqueue the task after the commit."""
+"""Quality counts are recomputed by a job of their own (a Job row the pages can show, retried
+and recovered like any other) queued in the transaction that stores an extract's results."""
 
 from django.db import transaction
 
-from data_hub.models import Extract
+from equity_portal.core.jobs import job_create
+from equity_portal.core.models import Job
+
+QUALITY_JOB = "data_quality.compute_quality"
+QUALITY_OBJECT = "data_quality.extract"
 
 
-def _enqueue(extract_id: int) -> None:
-    connection = transaction.get_connection()
-    for _sids, func, *_ in connection.run_on_commit:  # once per transaction
-        if getattr(func, "quality_extract_id", None) == extract_id:
-            return
+def results_stored(sender, extract, actor=None, **kwargs):
+    queued = Job.objects.filter(
+        organization=extract.organization,
+        kind=QUALITY_JOB,
+        object_type=QUALITY_OBJECT,
+        object_id=str(extract.pk),
+        status=Job.Status.QUEUED,
+    ).exists()
+    if queued:  # one that has not started yet will read these results
+        return
+    job = job_create(
+        organization=extract.organization,
+        kind=QUALITY_JOB,
+        created_by=actor,
+        object_type=QUALITY_OBJECT,
+        object_id=extract.pk,
+    )
 
     def send():
         from .tasks import compute_quality
 
-        compute_quality.delay(extract_id)
+        compute_quality.delay(job.pk)
 
-    send.quality_extract_id = extract_id
     transaction.on_commit(send)
-
-
-def extract_saved(sender, instance, created, update_fields=None, **kwargs):
-    if instance.status != Extract.Status.PROCESSED:
-        return
-    if update_fields is not None and "status" not in update_fields:
-        return  # e.g. raw_deleted_at after processing: nothing changed for quality
-    _enqueue(instance.pk)
-
-
-def provenance_saved(sender, instance, created, **kwargs):
-    # Re-stratification updates the provenance (value maps may have changed) and not
-    # Extract.status; processing updates both (deduplicated above).
-    _enqueue(instance.extract_id)

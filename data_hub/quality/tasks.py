@@ -1,23 +1,19 @@
-"""Thin Celery wrapper: take the extract id, the service re-enters the scope and computes."""
+"""Thin Celery wrapper: take the quality job's id; the service claims it, re-enters the scope
+and computes."""
 
-import logging
-
-import duckdb
 from celery import shared_task
 from django.db import OperationalError
 
+from equity_portal.core.jobs import JobTask
+
 from . import services
 
-logger = logging.getLogger(__name__)
 
-
-@shared_task(bind=True, acks_late=True, max_retries=3, name="data_quality.compute_quality")
-def compute_quality(self, extract_id: int) -> None:
+@shared_task(
+    bind=True, base=JobTask, acks_late=True, max_retries=3, name="data_quality.compute_quality"
+)
+def compute_quality(self, job_id: int) -> None:
     try:
-        services.quality_compute_in_scope(extract_id=extract_id)
+        services.quality_job_run(job_id=job_id, take_over=self.request.retries > 0)
     except OperationalError as exc:  # the database was briefly unavailable: try again
         raise self.retry(exc=exc, countdown=5) from exc
-    except (duckdb.Error, OSError) as exc:
-        # A damaged Parquet file must not fail the ingest that triggered us; the report
-        # says the quality counts are missing.
-        logger.error("quality of extract %s failed: %s", extract_id, type(exc).__name__)

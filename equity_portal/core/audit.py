@@ -1,5 +1,8 @@
 """The audit log: every write records who did what in the same transaction as the write."""
 
+import getpass
+import os
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -9,6 +12,23 @@ from .models import AuditEvent, Organization, User
 
 # Set per request by OrganizationMiddleware, so services need not carry the request around.
 current_ip: ContextVar[str | None] = ContextVar("current_ip", default=None)
+# Set by management commands (`command_actor`): who ran them, recorded instead of "system".
+current_actor_label: ContextVar[str | None] = ContextVar("current_actor_label", default=None)
+
+
+@contextmanager
+def command_actor(command: str):
+    """Within it, audit events without a user name the operating-system user who ran the
+    management command, e.g. "ana (manage.py export_results)"."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        user = f"uid {os.getuid()}"
+    token = current_actor_label.set(f"{user} (manage.py {command})")
+    try:
+        yield
+    finally:
+        current_actor_label.reset(token)
 
 
 def client_ip(request) -> str | None:
@@ -28,7 +48,9 @@ def audit_record(
     return AuditEvent.objects.create(
         organization=organization,
         actor=actor if actor is not None and actor.pk else None,
-        actor_label=actor.email if actor is not None and actor.pk else "system",
+        actor_label=actor.email
+        if actor is not None and actor.pk
+        else current_actor_label.get() or "system",
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",

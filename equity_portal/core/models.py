@@ -310,11 +310,27 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The last sign of life: set when queued, claimed, on progress and every
+    # JOB_HEARTBEAT_SECONDS while a worker runs it. Older than JOB_STALE_SECONDS while running
+    # means the worker died (core/jobs.py: jobs_recover_stale).
+    heartbeat_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = OrgScopedManager()
 
+    ACTIVE = ("queued", "running")
+
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            # A double-clicked form must not start two jobs on one extract (issue 15, item 2):
+            # the database refuses the second active job, whatever the code checked before.
+            models.UniqueConstraint(
+                fields=["object_type", "object_id"],
+                condition=models.Q(status__in=["queued", "running"])
+                & models.Q(object_type="data_hub.extract"),
+                name="one_active_job_per_extract",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} job {self.pk} ({self.status})"
@@ -322,3 +338,15 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.WAITING)
+
+
+class PasswordResetRequest(models.Model):
+    """One password-reset request, kept a day to throttle reset emails (core/auth.py). The
+    address is stored as a hash."""
+
+    email_hash = models.CharField(max_length=64, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"password reset request {self.pk}"

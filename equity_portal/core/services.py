@@ -18,6 +18,18 @@ def _require_role(role: str) -> None:
         raise ValidationError(f"Unknown role: {role!r}.")
 
 
+def _lock_admins(organization_id: int) -> None:
+    """Lock every administrator membership of the organization (in one order, so two changes
+    cannot deadlock) before the last-administrator check: locking only the changed row let two
+    admins demote each other at the same moment and leave none (issue 15, item 12)."""
+    list(
+        Membership.objects.select_for_update()
+        .filter(organization_id=organization_id, role=Role.ADMIN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _other_active_admins(membership: Membership) -> bool:
     return (
         Membership.objects.filter(
@@ -157,6 +169,7 @@ def invitation_accept(
 @transaction.atomic
 def membership_change_role(*, membership: Membership, role: str, actor: User) -> Membership:
     _require_role(role)
+    _lock_admins(membership.organization_id)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if role == membership.role:
         return membership
@@ -182,6 +195,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: User) ->
 @transaction.atomic
 def membership_set_active(*, membership: Membership, is_active: bool, actor: User) -> Membership:
     """Deactivate (access ends, records stay) or reactivate a member."""
+    _lock_admins(membership.organization_id)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.is_active == is_active:
         return membership
@@ -226,3 +240,13 @@ def organization_update_settings(
         details={"before": before, "after": {f: str(v) for f, v in changes.items()}},
     )
     return organization
+
+
+def audit_log_viewed(*, organization: Organization, actor: User, filters: dict, page: int) -> None:
+    used = {k: str(v) for k, v in filters.items() if v not in (None, "", False)}
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="audit_log.view",
+        details={"filters": used, "page": page},
+    )

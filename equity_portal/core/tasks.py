@@ -6,6 +6,7 @@ from celery import shared_task
 from django_scopes import scope, scopes_disabled
 
 from . import services
+from .jobs import jobs_recover_stale
 from .models import Invitation
 
 
@@ -26,3 +27,9 @@ def invitation_send_email(self, invitation_id: int, accept_url: str) -> None:
             services.invitation_email_send(invitation=invitation, accept_url=accept_url)
         except (SMTPException, OSError) as exc:
             raise self.retry(exc=exc) from exc
+
+
+@shared_task(name="core.jobs_recover_stale")
+def recover_stale_jobs() -> dict[str, int]:
+    """Periodic (Celery beat, CELERY_BEAT_SCHEDULE): jobs whose worker died."""
+    return jobs_recover_stale()

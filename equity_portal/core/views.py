@@ -204,7 +204,16 @@ def audit_log(request):
     )
     for event in page.object_list:
         event.object_label = labels.get((event.object_type, event.object_id), "")
-    return render(request, "core/audit_log.html", {"form": form, "page": page})
+    response = render(request, "core/audit_log.html", {"form": form, "page": page})
+    # Reading the audit log is recorded too (after the page is built, so it lists what was
+    # there when it was read).
+    services.audit_log_viewed(
+        organization=request.organization,
+        actor=request.user,
+        filters=form.cleaned_data if form.is_bound and form.is_valid() else {},
+        page=page.number,
+    )
+    return response
 
 
 @org_view(Capability.MANAGE_USERS)

@@ -4,12 +4,20 @@
 no warnings (tests/core/test_deploy_check.py).
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without one
-PSEUDONYMIZATION_SECRET = env.str("PSEUDONYMIZATION_SECRET", default=SECRET_KEY)
+# No default: pseudonyms derived from SECRET_KEY would all change when it is rotated.
+PSEUDONYMIZATION_SECRET = env.str("PSEUDONYMIZATION_SECRET")
+if PSEUDONYMIZATION_SECRET == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "PSEUDONYMIZATION_SECRET must differ from SECRET_KEY (rotating the secret key must not "
+        "change every pseudonym)."
+    )
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -176,7 +176,9 @@ def test_audit_log_filters(admin_client_org, org, audit_history, query, expected
     assert page.status_code == 200
     assert page.context["page"].paginator.count == expected
     assert "charlie@example.test" not in page.content.decode()
-    assert len(_rows(export)) == expected
+    # The page's own view is recorded after it was read (issue 15): the export, run next,
+    # lists it too when the filters take today's events.
+    assert len(_rows(export)) == expected + (1 if with_today else 0)
 
 
 def test_audit_log_rejects_an_inverted_date_range(admin_client_org, org, audit_history):
@@ -202,8 +204,9 @@ def test_audit_log_paginates(admin_client_org, org):
     first = admin_client_org.get(org_url("audit_log", org), {"actor": actor.pk})
     last = admin_client_org.get(org_url("audit_log", org), {"actor": actor.pk, "page": 3})
 
-    assert "Events 1–50 of 120" in first.content.decode()
-    assert "Events 101–120 of 120" in last.content.decode()
+    # 120 events and the actor's log-in; then also the first page's view (issue 15, item 8).
+    assert "Events 1–50 of 121" in first.content.decode()
+    assert "Events 101–122 of 122" in last.content.decode()
     assert "<code>test.event000</code>" in last.content.decode()
     assert "<code>test.event000</code>" not in first.content.decode()
 

@@ -36,6 +36,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "--fail-level",
         "WARNING",
         SECRET_KEY=secrets.token_urlsafe(64),
+        PSEUDONYMIZATION_SECRET=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="portal.example.org",
     )
 
@@ -50,3 +51,52 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_pseudonymization_secret():
+    result = _run(
+        "check",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        PSEUDONYMIZATION_SECRET=None,
+        ALLOWED_HOSTS="portal.example.org",
+    )
+
+    assert result.returncode != 0
+    assert "Set the PSEUDONYMIZATION_SECRET environment variable" in result.stderr
+
+
+def test_production_refuses_a_pseudonymization_secret_equal_to_the_secret_key():
+    key = secrets.token_urlsafe(64)
+    result = _run(
+        "check", SECRET_KEY=key, PSEUDONYMIZATION_SECRET=key, ALLOWED_HOSTS="portal.example.org"
+    )
+
+    assert result.returncode != 0
+    assert "PSEUDONYMIZATION_SECRET must differ from SECRET_KEY" in result.stderr
+
+
+def test_a_boolean_setting_that_is_not_a_boolean_is_refused():
+    result = _run(
+        "check",
+        DJANGO_SETTINGS_MODULE="equity_portal.settings",
+        DEBUG="treu",
+    )
+
+    assert result.returncode != 0
+    assert "DEBUG='treu' is not a boolean" in result.stderr
+
+
+def test_boolean_settings_accept_the_usual_spellings():
+    result = _run(
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
+        "from django.conf import settings; print(settings.DEBUG, settings.AXES_ENABLED)",
+        DJANGO_SETTINGS_MODULE="equity_portal.settings",
+        DEBUG="Yes",
+        AXES_ENABLED="0",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]

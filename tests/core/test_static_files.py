@@ -11,6 +11,7 @@ from django.core.management import call_command
 @pytest.mark.filterwarnings("ignore::UserWarning")
 def test_collectstatic_with_the_production_manifest_storage(settings, tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 60)  # production refuses to load without one
+    monkeypatch.setenv("PSEUDONYMIZATION_SECRET", "y" * 60)  # and without this one
     production = importlib.import_module("equity_portal.settings.production")
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = production.STORAGES

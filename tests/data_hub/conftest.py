@@ -29,9 +29,10 @@ def analyst(make_member, org):
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, settings, tmp_path):
-    """A real Celery worker (solo pool) on the configured broker, sharing the test database and
-    private storage. Always terminated."""
+def celery_workers(transactional_db, settings, tmp_path):
+    """Start real Celery workers (solo pool) on the configured broker, sharing the test database
+    and private storage: `start()` returns the process (log in tmp_path/worker-<n>.log). Every
+    worker still alive at the end is terminated."""
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -39,6 +40,7 @@ def celery_worker_process(transactional_db, settings, tmp_path):
         "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DJANGO_SETTINGS_MODULE": "equity_portal.settings",
+        "JOB_HEARTBEAT_SECONDS": "1",
     }
     previous_options = celery_app.conf.broker_transport_options
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
@@ -55,35 +57,52 @@ def celery_worker_process(transactional_db, settings, tmp_path):
             "control_folder": str(folder / "control"),
         }
         reset_broker_connections()
-    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "celery"),
-            "-A",
-            "equity_portal",
-            "worker",
-            "--pool=solo",
-            "-c1",
-            "--loglevel=INFO",
-            f"--hostname=test-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    started: list[tuple[subprocess.Popen, object]] = []
+
+    def start() -> subprocess.Popen:
+        number = len(started) + 1
+        log = open(tmp_path / f"worker-{number}.log", "wb")  # noqa: SIM115 - closed below
+        process = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A",
+                "equity_portal",
+                "worker",
+                "--pool=solo",
+                "-c1",
+                "--loglevel=INFO",
+                f"--hostname=test-{os.getpid()}-{number}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        started.append((process, log))
+        return process
+
     try:
-        yield process
+        yield start
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        for process, log in started:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            log.close()
         celery_app.conf.broker_transport_options = previous_options
         reset_broker_connections()
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers, tmp_path):
+    """One real worker; its log is tmp_path/worker.log."""
+    process = celery_workers()
+    (tmp_path / "worker.log").symlink_to(tmp_path / "worker-1.log")
+    return process
 
 
 def wait_for(predicate, timeout=90.0, interval=0.5):

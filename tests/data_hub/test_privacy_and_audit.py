@@ -74,6 +74,7 @@ def test_upload_mapping_processing_and_restratify_are_audited(org, measures, tmp
     )
     assert [a for a, _ in events] == [
         "extract.upload",
+        "extract.inspect",
         "extract.map",
         "extract.process",
         "extract.restratify_requested",

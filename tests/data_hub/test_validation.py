@@ -186,8 +186,16 @@ def test_unreadable_files_get_one_clear_message(org, content, message, tmp_path)
         services.extract_upload(organization=org, uploaded_file=uploaded, actor=None)
 
     assert message in " ".join(error.value.messages)
-    assert not Extract.objects.exists()
-    assert not any((tmp_path / "private").rglob("*.*"))
+    # Every stored upload has an extract row and audit events; a file that can never be
+    # processed is deleted at once (issue 15, item 6).
+    extract = Extract.objects.get()
+    assert extract.status == Extract.Status.FAILED and extract.raw_deleted_at is not None
+    assert list(
+        AuditEvent.objects.filter(object_id=str(extract.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    ) == ["extract.upload", "extract.unreadable"]
+    assert not any(p.is_file() for p in (tmp_path / "private").rglob("*"))
 
 
 @pytest.mark.django_db
@@ -211,12 +219,17 @@ def test_missing_required_column_is_one_message(org, measures, tmp_path):
 
 
 @pytest.mark.django_db
-def test_upload_page_shows_the_message_not_a_traceback(org, member_client):
+def test_upload_page_shows_the_message_not_a_traceback(
+    org, member_client, django_capture_on_commit_callbacks
+):
     client = member_client(org, "analyst")
-    response = client.post(
-        reverse("data_hub:upload", args=[org.slug]),
-        {"file": SimpleUploadedFile("x.csv", b"\x00\x01\x02" * 100)},
-    )
-    assert response.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):  # the worker reads the file
+        uploaded = client.post(
+            reverse("data_hub:upload", args=[org.slug]),
+            {"file": SimpleUploadedFile("x.csv", b"\x00\x01\x02" * 100)},
+        )
+    assert uploaded.status_code == 302
+    response = client.get(uploaded.url, follow=True)  # the mapping page sends it to the report
+    assert response.status_code == 200
     assert "not a text (CSV/TSV) or Excel" in response.content.decode()
     assert "Traceback" not in response.content.decode()

@@ -78,18 +78,6 @@ def test_another_organizations_extract_or_measure_is_404(
     assert response.status_code == 404
 
 
-def test_another_organizations_community_indicator_is_404(org, other_org, analyst):
-    theirs = CommunityIndicatorFactory(organization=other_org)
-    assert analyst.get(url(org, "community:edit", pk=theirs.pk)).status_code == 404
-    assert analyst.post(url(org, "community:delete", pk=theirs.pk)).status_code == 404
-    assert CommunityIndicator.objects.filter(pk=theirs.pk).exists()
-
-
-def test_outsider_gets_404_everywhere(org, outsider_client, extract_and_measures):
-    for name in ("results:explorer", "results:disparities", "quality:report", "community:index"):
-        assert outsider_client.get(url(org, name)).status_code == 404
-
-
 @pytest.mark.parametrize("role", [Role.CHAMPION, Role.LEADER])
 def test_community_editing_is_forbidden_for_champion_and_leader(org, member_client, role):
     client = member_client(org, role)

@@ -1,6 +1,7 @@
 """`manage.py export_results` writes the same files as the web downloads."""
 
 import csv
+import getpass
 import io
 import os
 import subprocess
@@ -42,7 +43,9 @@ def test_results_csv_of_the_latest_extract(org, extract_and_measures, tmp_path, 
     )
     assert web.content.decode() == text
     assert f"extract {extract_and_measures[0].pk}" in stdout.getvalue()
-    assert AuditEvent.objects.filter(organization=org, action="results.export", actor=None).exists()
+    event = AuditEvent.objects.get(organization=org, action="results.export", actor=None)
+    # The operating-system user who ran the command, not "system" (issue 15, item 8).
+    assert event.actor_label == f"{getpass.getuser()} (manage.py export_results)"
 
 
 def test_xlsx_of_a_named_extract(org, extract_and_measures, tmp_path):

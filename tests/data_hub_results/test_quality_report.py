@@ -8,11 +8,12 @@ import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 
 from data_hub.models import Extract, ValueMapEntry
 from data_hub.quality.models import ALL_SITES, QualityCount, QualitySnapshot
 from data_hub.quality.services import quality_compute
+from data_hub.signals import extract_results_stored
+from equity_portal.core.models import Job
 
 from .conftest import url
 from .factories import CommunityIndicatorFactory, ExtractFactory, ProvenanceFactory
@@ -165,23 +166,22 @@ def test_recompute_is_idempotent(org):
     assert _counts(extract) == first
 
 
-def test_computed_when_the_extract_becomes_processed(org, django_capture_on_commit_callbacks):
-    extract = quality_extract(org, status=Extract.Status.PROCESSING)
-    # Setup saves (the provenance) queued callbacks the test transaction never commits.
-    connection.run_on_commit.clear()
-    assert not QualityCount.objects.filter(extract=extract).exists()
+def test_computed_by_a_job_of_its_own_when_results_are_stored(
+    org, django_capture_on_commit_callbacks
+):
+    extract = quality_extract(org)
+    QualityCount.objects.filter(extract=extract).delete()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        extract.status = Extract.Status.PROCESSED
-        extract.save()
-        extract.save()  # saved twice in one transaction: enqueued once
+        extract_results_stored.send(sender=Extract, extract=extract, actor=None)
+        extract_results_stored.send(sender=Extract, extract=extract, actor=None)  # one job
     assert len(callbacks) == 1
+    job = Job.objects.get(kind="data_quality.compute_quality", object_id=str(extract.pk))
+    assert job.status == Job.Status.SUCCEEDED and "quality counts stored" in job.message
     assert QualityCount.objects.filter(extract=extract).exists()
 
 
 def test_missing_parquet_changes_nothing(org, django_capture_on_commit_callbacks):
     extract = ExtractFactory(organization=org)
-    with django_capture_on_commit_callbacks(execute=True):
-        extract.save()
     assert quality_compute(extract_id=extract.pk) is None
     assert not QualityCount.objects.filter(extract=extract).exists()
 

@@ -15,6 +15,8 @@ from django.db import transaction
 from django_scopes import scope
 
 import equity_stats
+from equity_portal.celery import app as celery_app
+from equity_portal.core.audit import command_actor
 from equity_portal.core.models import Job, Organization
 
 from ... import services, timings
@@ -54,14 +56,26 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
-        with scope(organization=organization):
-            with timings.phase("command: upload and map"):
-                extract = self._upload_and_map(organization, path, mapping, sync)
-            job_id = extract.job_id
+        with scope(organization=organization), command_actor("ingest_extract"):
             if sync:
-                with timings.phase("job"):
-                    services.extract_process(job_id=job_id)
-            job = self._wait(job_id, timeout)
+                # Every job runs in this process: inspecting (in extract_upload), processing,
+                # then the quality counts it queues (their Celery tasks run eagerly when the
+                # transaction commits).
+                previous = celery_app.conf.task_always_eager
+                celery_app.conf.task_always_eager = True
+                try:
+                    with timings.phase("command: upload and map"):
+                        extract = self._upload_and_map(organization, path, mapping, sync)
+                    with timings.phase("job"):
+                        services.extract_process(job_id=extract.job_id)
+                    with timings.phase("queued jobs (quality)"):
+                        self._run_queued_jobs(extract)
+                finally:
+                    celery_app.conf.task_always_eager = previous
+            else:
+                with timings.phase("command: upload and map"):
+                    extract = self._upload_and_map(organization, path, mapping, sync)
+            job = self._wait(extract.job_id, timeout)
             extract.refresh_from_db()
         if job.status != Job.Status.SUCCEEDED:
             reason = job.message or "processing did not finish"
@@ -116,6 +130,25 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         extract.refresh_from_db()
         return extract
+
+    @staticmethod
+    def _run_queued_jobs(extract: Extract) -> None:
+        """Run here whatever is still queued for the extract (when the caller's transaction
+        has not committed, on_commit has not sent them yet), until nothing is left."""
+        while True:
+            job = (
+                Job.objects.filter(
+                    organization=extract.organization,
+                    object_id=str(extract.pk),
+                    object_type__endswith=".extract",
+                    status=Job.Status.QUEUED,
+                )
+                .order_by("pk")
+                .first()
+            )
+            if job is None:
+                return
+            celery_app.tasks[job.kind].apply(args=[job.pk], throw=True)
 
     @staticmethod
     def _wait(job_id: int, timeout: int) -> Job:

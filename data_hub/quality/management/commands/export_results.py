@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_scopes import scope
 
 from data_hub.results import exports, selectors, services
+from equity_portal.core.audit import command_actor
 from equity_portal.core.models import Organization
 
 
@@ -23,7 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--extract", type=int, help="extract id (default: latest processed)")
         parser.add_argument("--out", required=True, help="file to write")
 
-    def handle(self, *args, org, what, file_format, extract, out, **options):
+    def handle(self, *args, **options):
+        with command_actor("export_results"):  # the audit event names who ran it
+            return self._export(**options)
+
+    def _export(self, *, org, what, file_format, extract, out, **options):
         organization = Organization.objects.filter(slug=org).first()
         if organization is None:
             raise CommandError(f"No organization with the slug {org!r}.")
