@@ -69,7 +69,7 @@ def test_an_idle_session_is_signed_out(org, settings):
     user = MembershipFactory(organization=org).user
     client = Client()
     client.force_login(user)
-    home = reverse("core:org_home", kwargs={"org_slug": org.slug})
+    home = reverse("overview:index", kwargs={"org_slug": org.slug})
     assert client.get(home).status_code == 200
 
     session = client.session
@@ -90,14 +90,14 @@ def test_an_active_session_stays_signed_in(org, settings):
     session = client.session
     session[IDLE_KEY] = int(time.time()) - 29 * 60
     session.save()
-    home = reverse("core:org_home", kwargs={"org_slug": org.slug})
+    home = reverse("overview:index", kwargs={"org_slug": org.slug})
     assert client.get(home).status_code == 200
     assert client.session[IDLE_KEY] > time.time() - 60  # the activity moved on
 
 
 def test_every_page_sends_a_strict_content_security_policy(org, member_client):
     client = member_client(org, Role.ANALYST)
-    for path in [reverse("login"), reverse("core:org_home", kwargs={"org_slug": org.slug})]:
+    for path in [reverse("login"), reverse("overview:index", kwargs={"org_slug": org.slug})]:
         policy = client.get(path)["Content-Security-Policy"]
         directives = dict(
             (part.split()[0], part.split()[1:]) for part in re.split(r";\s*", policy) if part
