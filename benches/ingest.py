@@ -301,11 +301,15 @@ def _run_ingest(csv_path: Path, scratch: Path, run: int, checkout: Path = ROOT) 
         ),
         0,
     )
+    protection = next(
+        (line for line in stdout.splitlines() if line.startswith("small-cell protection")), ""
+    )
     return {
         "seconds": seconds,
         "peak_rss_mib": rss,
         "cpu": cpu,
         "phases": phases,
+        "protection": protection,
         "rows_accepted": accepted,
     }
 
@@ -390,6 +394,8 @@ def whole_process(
             f"{c['peak_rss_mib']:.0f} MiB, ratio to (b) {c['seconds'] / b['seconds']:.2f}, "
             f"cpu {min(r['cpu'] for r in old):.2f} s"
         )
+    if a.get("protection"):  # the disclosure-control audit of issue 10, inside (a)
+        print(f"{a['protection']} (phase 'job: disclosure control' below)")
     for label, run in (("(a)", a), *((("before", _best(old)),) if before else ())):
         if run["phases"]:
             print(f"phases of the best {label} run (the job's own --timings): wall s, cpu s")

@@ -7,10 +7,3 @@ class QualityConfig(AppConfig):
     name = "data_hub.quality"
     label = "data_quality"
     verbose_name = "Data quality"
-
-    def ready(self):
-        from data_hub.signals import extract_results_stored
-
-        from . import signals, tasks  # noqa: F401 - registers the Celery task
-
-        extract_results_stored.connect(signals.results_stored, dispatch_uid="quality.results")

@@ -8,11 +8,11 @@ import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 
-from data_hub.models import Extract, ValueMapEntry
+from data_hub import services
+from data_hub.models import Extract, ExtractProvenance, ValueMapEntry
 from data_hub.quality.models import ALL_SITES, QualityCount, QualitySnapshot
-from data_hub.quality.services import quality_compute
-from data_hub.signals import extract_results_stored
 from equity_portal.core.models import Job
 
 from .conftest import url
@@ -107,6 +107,22 @@ def quality_extract(org, status=Extract.Status.PROCESSED):
     return extract
 
 
+def quality_compute(*, extract_id):
+    """What the processing and re-stratification jobs do: the extract's counts, quality
+    counts and suppression decisions in one job (here a re-stratification, run in this
+    process). Returns the number of quality rows, or None when the job could not run."""
+    extract = Extract.objects.get(pk=extract_id)
+    try:
+        job = services.extract_restratify(extract=extract, actor=None)
+    except ValidationError:
+        return None
+    services.extract_restratify_run(job_id=job.pk)
+    job.refresh_from_db()
+    if job.status != Job.Status.SUCCEEDED:
+        return None
+    return QualityCount.objects.filter(extract_id=extract_id).count()
+
+
 def make_quality_counts(org, extract):
     cells = [
         ("North", "race", "White", 50),
@@ -155,7 +171,8 @@ def test_completeness_counts_patients_once_with_their_best_value(org):
     assert counts[(ALL_SITES, "language", "Spanish")] == 30
     assert sum(v for (s, d, _), v in counts.items() if s == ALL_SITES and d == "race") == 90
     snapshot = QualitySnapshot.objects.get(extract=extract)
-    assert snapshot.patients == 90 and snapshot.value_map_version == 3
+    version = ExtractProvenance.objects.get(extract=extract).value_map_version
+    assert snapshot.patients == 90 and snapshot.value_map_version == version
 
 
 def test_recompute_is_idempotent(org):
@@ -166,21 +183,21 @@ def test_recompute_is_idempotent(org):
     assert _counts(extract) == first
 
 
-def test_computed_by_a_job_of_its_own_when_results_are_stored(
-    org, django_capture_on_commit_callbacks
-):
+def test_computed_in_the_job_that_stores_the_results(org):
+    """One job stores the results and the quality counts and decides suppression over both:
+    no separate quality job, and the disclosure figures count the quality rows."""
     extract = quality_extract(org)
     QualityCount.objects.filter(extract=extract).delete()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        extract_results_stored.send(sender=Extract, extract=extract, actor=None)
-        extract_results_stored.send(sender=Extract, extract=extract, actor=None)  # one job
-    assert len(callbacks) == 1
-    job = Job.objects.get(kind="data_quality.compute_quality", object_id=str(extract.pk))
-    assert job.status == Job.Status.SUCCEEDED and "quality counts stored" in job.message
-    assert QualityCount.objects.filter(extract=extract).exists()
+    stored = quality_compute(extract_id=extract.pk)
+    assert stored and QualityCount.objects.filter(extract=extract).count() == stored
+    assert not Job.objects.filter(kind__startswith="data_quality").exists()
+    assert Job.objects.filter(object_id=str(extract.pk)).count() == 1
+    figures = ExtractProvenance.objects.get(extract=extract).disclosure
+    results = extract.counts.count()
+    assert figures["cells"] > results  # the quality rows were decided with the results
 
 
-def test_missing_parquet_changes_nothing(org, django_capture_on_commit_callbacks):
+def test_missing_parquet_changes_nothing(org):
     extract = ExtractFactory(organization=org)
     assert quality_compute(extract_id=extract.pk) is None
     assert not QualityCount.objects.filter(extract=extract).exists()
