@@ -330,7 +330,8 @@ def _generate(csv_path: Path, rows: int) -> None:
     started = time.perf_counter()
     quoted = csv_path.with_suffix(".quoted.csv")
     summary = generate_extract(quoted, rows=rows)
-    con = duckdb.connect(config={"threads": 2, "enable_progress_bar": False})
+    con = duckdb.connect(config={"threads": 2})
+    con.execute("SET enable_progress_bar = false")  # a session option in DuckDB 1.x
     con.execute(
         f"COPY (SELECT * FROM read_csv('{quoted}', all_varchar = true)) TO '{csv_path}' (HEADER)"
     )

@@ -74,6 +74,7 @@ class Command(BaseCommand):
                     extract = self._upload_and_map(organization, path, mapping, sync)
             job = self._wait(extract.job_id, timeout)
             extract.refresh_from_db()
+            protection = self._protection(extract)
         if job.status != Job.Status.SUCCEEDED:
             reason = job.message or "processing did not finish"
             raise CommandError(f"{reason} (extract: {extract.pk})")
@@ -82,24 +83,25 @@ class Command(BaseCommand):
         self.stdout.write(f"rows rejected: {extract.rows_rejected}")
         self.stdout.write(f"measures: {extract.measures_count}")
         self.stdout.write(f"periods: {extract.periods_count}")
-        self._protection(extract)
+        if protection:
+            self.stdout.write(protection)
         self._unmapped(organization, extract)
         self.stdout.write(f"extract: {extract.pk}")
         for name, (wall, cpu) in timings.recorded().items():
             self.stdout.write(f"phase {name}: {wall:.3f} s wall, {cpu:.3f} s cpu")
 
-    def _protection(self, extract) -> None:
+    @staticmethod
+    def _protection(extract) -> str:
         """What small-cell protection hid and how long its audit took (the provenance)."""
         figures = (
             ExtractProvenance.objects.filter(extract=extract)
             .values_list("disclosure", flat=True)
             .first()
-            or {}
-        )
+        ) or {}
         if "cells" not in figures:
-            return
+            return ""
         audit = "passed" if figures.get("audit_passed") else "FAILED"
-        self.stdout.write(
+        return (
             f"small-cell protection: {figures['cells_protected']:,} of {figures['cells']:,} "
             f"published cells hidden ({figures['primary']:,} below k, {figures['secondary']:,} "
             f"to protect them); audit {audit} in {figures['seconds']} s"
