@@ -37,7 +37,7 @@ from equity_portal.core.jobs import (
 from equity_portal.core.models import Job, Organization, User
 from equity_portal.core.pseudonymize import organization_key
 
-from . import disclosure, engine, mapping, selectors, storage, timings
+from . import engine, mapping, selectors, storage, timings
 from .defaults import default_value_maps, normalize_key
 from .models import (
     DEFAULT_INTERSECTIONS,
@@ -52,7 +52,6 @@ from .models import (
     ValueMapEntry,
 )
 from .quality.services import quality_store
-from .results import publishing
 from .sources import Limits, UnreadableFile, inspect_file, prepare_for_duckdb
 
 logger = logging.getLogger(__name__)
@@ -379,6 +378,8 @@ def measure_save(
     after = (measure.direction, measure.reference_rule, measure.reference_group)
     if before is not None and tuple(before) != after:
         # Direction and reference decide published numbers: publish them again.
+        from .results import publishing  # pandas loads with the first publication
+
         publishing.results_republish_soon(organization=organization)
     audit_record(
         organization=organization,
@@ -1238,6 +1239,10 @@ def _store_results(
         _store_provenance(extract, hub, restratified=restratified)
         rows, patients = quality
         quality_store(extract=extract, rows=rows, patients=patients)
+    # Loaded here, not with the module: the web server and the worker start without pandas.
+    from . import disclosure
+    from .results import publishing
+
     with timings.phase("job: disclosure control (decide + audit)"):
         disclosure.protect_extract(extract=extract)
     with timings.phase("job: publish results"):

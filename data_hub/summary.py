@@ -12,10 +12,8 @@ from django.db.models import Count, Exists, OuterRef
 
 from equity_portal.core.models import Organization
 
-from . import disclosure
 from .models import Extract, Measure, StratifiedCount
 from .provenance import effective_k
-from .quality import selectors as quality_selectors
 from .quality.models import ALL_SITES
 
 REAL_DIMENSIONS = {"race": "Race", "ethnicity": "Ethnicity", "language": "Language"}
@@ -70,6 +68,10 @@ def _brief(extract: Extract) -> ExtractBrief:
 def real_completeness(organization: Organization, extract: Extract) -> tuple:
     """Percent known of race, ethnicity and language in the extract's latest period, all
     sites, suppressed as on the data-quality report (the extract's disclosure decisions)."""
+    # pandas loads with the first page that needs it, not when a process starts.
+    from . import disclosure
+    from .quality import selectors as quality_selectors
+
     counts = quality_selectors.count_frame(organization=organization, extract=extract)
     if counts.empty:
         return ()
