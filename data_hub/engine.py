@@ -1010,12 +1010,17 @@ def quality_counts(con, *, source: str, codes: ValueCodes) -> tuple[list[tuple],
     )
     keys = "period_start, granularity, period_label"
     bests = ", ".join(best(d) for d in QUALITY_DIMENSIONS)
+    # One pass over the rows gives each patient's best per site; the best across sites is
+    # the same rule applied to those (a known category anywhere wins, then Declined), so
+    # "All sites" reads the small per-site table, not the rows again.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE quality_patients AS
-        WITH m AS ({mapped})
-        SELECT pid, {keys}, site, {bests} FROM m GROUP BY pid, {keys}, site
-        UNION ALL
-        SELECT pid, {keys}, NULL AS site, {bests} FROM m GROUP BY pid, {keys}"""
+        SELECT pid, {keys}, site, {bests} FROM ({mapped}) GROUP BY pid, {keys}, site"""
+    )
+    con.execute(
+        f"""INSERT INTO quality_patients
+        SELECT pid, {keys}, NULL AS site, {bests} FROM quality_patients
+        WHERE site IS NOT NULL GROUP BY pid, {keys}"""
     )
     parts = " UNION ALL ".join(
         f"SELECT {keys}, site, '{d}' AS dimension, {d} AS grp, count(*) AS patients "

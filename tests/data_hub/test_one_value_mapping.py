@@ -110,3 +110,58 @@ def test_codes_follow_the_labels_alphabetical_order(tmp_path):
         con.close()
     assert codes.labels == sorted(codes.labels)
     assert [codes.code(label) for label in codes.labels] == list(range(len(codes.labels)))
+
+
+def test_all_sites_takes_the_best_a_patient_has_anywhere(tmp_path):
+    """Known at one site beats Declined at another; Declined beats Unknown; per site each
+    keeps its own best."""
+    rows = [  # (pid, site, race)
+        ("a", "North", "white"),
+        ("a", "South", "declined"),
+        ("b", "North", "declined"),
+        ("b", "South", None),
+        ("c", "South", None),
+        ("d", "North", "asian"),
+        ("d", "South", "white"),
+    ]
+    schema = pa.schema(
+        [(c, pa.string()) for c in ("pid", "site", "race", "ethnicity", "language")]
+        + [
+            ("period_start", pa.date32()),
+            ("granularity", pa.string()),
+            ("period_label", pa.string()),
+            ("sex", pa.string()),
+            ("payer", pa.string()),
+            ("age_band", pa.string()),
+        ]
+    )
+    table = {
+        "pid": [r[0] for r in rows],
+        "site": [r[1] for r in rows],
+        "race": [r[2] for r in rows],
+        "ethnicity": [None] * len(rows),
+        "language": [None] * len(rows),
+        "period_start": [Q1] * len(rows),
+        "granularity": ["quarter"] * len(rows),
+        "period_label": ["2025-Q1"] * len(rows),
+        "sex": [None] * len(rows),
+        "payer": [None] * len(rows),
+        "age_band": [UNKNOWN] * len(rows),
+    }
+    path = tmp_path / "sites.parquet"
+    pq.write_table(pa.table(table, schema=schema), path)
+    source = engine.parquet_source(path)
+    con = engine.connect(tmp_path / "work")
+    try:
+        codes = engine.map_values(con, source=source, value_maps=MAPS)
+        out, patients = engine.quality_counts(con, source=source, codes=codes)
+    finally:
+        con.close()
+    race = {(site, group): n for _, _, _, site, dim, group, n in out if dim == "race"}
+    assert patients == 4
+    assert race[(ALL_SITES, "White")] == 1  # a
+    assert race[(ALL_SITES, "Asian")] == 1  # d: the first known category by name
+    assert race[(ALL_SITES, DECLINED)] == 1  # b
+    assert race[(ALL_SITES, UNKNOWN)] == 1  # c
+    assert race[("South", DECLINED)] == 1 and race[("South", UNKNOWN)] == 2  # a; b, c
+    assert race[("North", "White")] == 1 and race[("North", DECLINED)] == 1
