@@ -77,6 +77,7 @@ ROLES = {
     "no_signal": NO_SIGNAL,
     "significant": SIGNIFICANT,
     "not_significant": NOT_SIGNIFICANT,
+    "background": BACKGROUND,
 }
 
 
