@@ -1,8 +1,10 @@
-"""Plotly figures of step 1, as JSON for plotly.js (each page also shows the data as a table)."""
+"""Plotly figures of step 1 as plain dicts (`equity_portal.core.charts`, drawn by core/charts.js;
+each page also shows the data as a table)."""
 
 from collections.abc import Sequence
 
-import plotly.graph_objects as go
+from equity_portal.core import charts as core_charts
+from equity_portal.core import palette
 
 from .models import Assessment, Domain
 
@@ -24,35 +26,26 @@ def assessment_progress_rows(assessments: Sequence[Assessment]) -> list[dict]:
     return rows
 
 
-def assessment_progress_figure(rows: list[dict]) -> str:
-    """Readiness over time: one line per domain and a thicker one for the overall score."""
+def assessment_progress_figure(rows: list[dict]) -> dict:
+    """Readiness over time: one line per domain and a thicker one for the overall score
+    (colours from the palette's series, in domain order)."""
     dates = [row["date"].isoformat() for row in rows]
-    fig = go.Figure()
-    for index, (_value, label) in enumerate(Domain.choices):
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=[row["domains"][index] for row in rows],
-                name=label,
-                mode="lines+markers",
-                connectgaps=False,
-            )
+    traces = [
+        core_charts.line(
+            dates, [row["domains"][index] for row in rows], name=label, index=index,
+            connectgaps=False,
         )
-    fig.add_trace(
-        go.Scatter(
-            x=dates,
-            y=[row["overall"] for row in rows],
-            name="Overall",
-            mode="lines+markers",
-            line={"width": 4, "color": "#1d4e89"},
+        for index, (_value, label) in enumerate(Domain.choices)
+    ]  # fmt: skip
+    traces.append(
+        core_charts.line(
+            dates, [row["overall"] for row in rows], name="Overall",
+            colour_=palette.series_colour(len(Domain.choices)), width=4,
         )
-    )
-    fig.update_layout(
+    )  # fmt: skip
+    return core_charts.figure(
+        traces,
         margin={"l": 50, "r": 20, "t": 20, "b": 40},
-        height=380,
         yaxis={"title": {"text": "Readiness score (%)"}, "range": [0, 100]},
         xaxis={"title": {"text": "Completed on"}, "type": "date"},
-        legend={"orientation": "h", "y": -0.2},
-        template="plotly_white",
     )
-    return fig.to_json()

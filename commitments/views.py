@@ -1,8 +1,6 @@
 """Step 1, Commit: thin function views (authorize, validate a form, call a service or selector,
 redirect or render). Every write is a POST that redirects (POST-redirect-GET)."""
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -118,7 +116,7 @@ def _progress_context(request, assessments) -> dict:
     return {
         "progress_rows": rows,
         # A dict, so json_script escapes it safely into the page for plotly.js.
-        "progress_figure": json.loads(charts.assessment_progress_figure(rows)) if rows else None,
+        "progress_figure": charts.assessment_progress_figure(rows) if rows else None,
         "domain_labels": Domain.labels,
     }
 

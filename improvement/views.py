@@ -202,7 +202,14 @@ def campaign_summary(request, pk: int):
         "campaign": campaign,
         "cycles": list(selectors.campaign_cycles(campaign=campaign)),
         "summaries": [
-            {"summary": s, "figure": charts.gap_figure(s.analysis), "key": f"gap-{s.goal.pk}"}
+            {
+                "summary": s,
+                "chart": charts.gap_chart(
+                    s.analysis,
+                    key=f"gap-{s.goal.pk}",
+                    csv_url=_chart_csv_url(request, s.goal),
+                ),
+            }
             for s in summaries
         ],
         "rollup": selectors.rollup(summaries),
@@ -449,15 +456,8 @@ def _goal(pk: int):
     return get_for_org(selectors.goal_queryset(), pk=pk)
 
 
-def _chart_tables(analysis) -> list[dict]:
-    return [
-        {"key": key, "title": title, "rows": analysis.rows(key), "limits": key != "gap"}
-        for key, title in (
-            ("focus", f"{analysis.series.group} (focus group)"),
-            ("reference", f"{analysis.series.reference_group} (reference group)"),
-            ("gap", "Gap: difference in adverse rates"),
-        )
-    ]
+def _chart_csv_url(request, goal) -> str:
+    return _url(request, "improvement:goal_chart_csv", pk=goal.pk)
 
 
 @org_view(Capability.VIEW)
@@ -474,8 +474,14 @@ def goal_detail(request, pk: int):
     context = {
         "goal": goal,
         "analysis": analysis,
-        "figures": charts.goal_figures(analysis),
-        "tables": _chart_tables(analysis),
+        "charts": charts.goal_charts(
+            analysis,
+            csv_url=_chart_csv_url(request, goal),
+            notes={
+                "rates": analysis.basis_note(analysis.focus),
+                "gap": analysis.basis_note(analysis.gap),
+            },
+        ),
         "flags": flags,
         "response_forms": [
             (f, GoalResponseForm(initial={"reason": f.reason}, cycles=cycles)) for f in open_flags
@@ -487,8 +493,6 @@ def goal_detail(request, pk: int):
         "explorer_url": api.explorer_url(
             request.organization, goal.measure, goal.dimension, goal.group
         ),
-        "focus_note": analysis.basis_note(analysis.focus),
-        "gap_note": analysis.basis_note(analysis.gap),
     }
     return render(request, "improvement/goal_detail.html", context)
 

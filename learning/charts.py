@@ -1,8 +1,8 @@
-"""Plotly figures of the Learn step, as plain JSON for `json_script` (plotly.js draws them)."""
+"""Plotly figures of the Learn step as plain dicts (`equity_portal.core.charts`, drawn by
+core/charts.js from a `json_script`); colours from the palette."""
 
-import json
-
-import plotly.graph_objects as go
+from equity_portal.core import charts as core_charts
+from equity_portal.core import palette
 
 from .selectors import CompletionSummary, Progress
 
@@ -31,22 +31,21 @@ def progress_figure(summary: CompletionSummary) -> dict | None:
     if not rows:
         return None
     rows.reverse()  # plotly draws the first bar at the bottom; keep the organization on top
-    figure = go.Figure(
-        go.Bar(
-            x=[r["percent"] for r in rows],
-            y=[r["label"] for r in rows],
-            orientation="h",
-            marker_color="#1d4e89",
-            text=[f"{r['percent']:.0f}% ({r['done']} of {r['assigned']})" for r in rows],
-            textposition="auto",
-            hovertemplate="%{y}: %{x:.1f}% done<extra></extra>",
-        )
-    )
-    figure.update_layout(
-        xaxis={"title": "Percent of assigned items done", "range": [0, 100]},
-        yaxis={"automargin": True},
-        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+    bar = {
+        "type": "bar",
+        "x": [r["percent"] for r in rows],
+        "y": [r["label"] for r in rows],
+        "orientation": "h",
+        "marker": {"color": palette.series_colour(0)},
+        "text": [f"{r['percent']:.0f}% ({r['done']} of {r['assigned']})" for r in rows],
+        "textposition": "auto",
+        "hovertemplate": "%{y}: %{x:.1f}% done<extra></extra>",
+    }
+    return core_charts.figure(
+        [bar],
         height=120 + 40 * len(rows),
-        plot_bgcolor="#fff",
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        xaxis={"title": {"text": "Percent of assigned items done"}, "range": [0, 100]},
+        yaxis={"automargin": True},
+        showlegend=False,
     )
-    return json.loads(figure.to_json())

@@ -26,22 +26,23 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
+from equity_portal.core import palette
 from equity_portal.core.evidence import STATUS_LABELS
-from equity_portal.core.palette import REFERENCE, TARGET, group_colours
+from equity_portal.core.palette import FRAME, GRID, TARGET, TEXT, group_colours
 
 from .report import PriorityChart, ReportContent
 
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("body", parent=STYLES["BodyText"], fontSize=9.5, leading=12.5)
-SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=9.5, textColor="#444444")
+SMALL = ParagraphStyle("small", parent=BODY, fontSize=7.5, leading=9.5, textColor=TEXT)
 H1 = ParagraphStyle("h1", parent=STYLES["Heading1"], fontSize=18, spaceAfter=6)
 H2 = ParagraphStyle("h2", parent=STYLES["Heading2"], fontSize=13, spaceBefore=10, spaceAfter=4)
 H3 = ParagraphStyle("h3", parent=STYLES["Heading3"], fontSize=10.5, spaceBefore=6, spaceAfter=2)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=8.5, leading=10.5, alignment=TA_LEFT)
 TABLE_STYLE = TableStyle(
     [
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#BBBBBB")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EEF6")),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(FRAME)),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(GRID)),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
@@ -98,7 +99,7 @@ def priority_chart_drawing(chart: PriorityChart, width: float = 460, height: flo
         values.append(chart.target_rate * 100)
     if not values:
         drawing.add(String(left, height / 2, "No period can be shown (small numbers).", fontSize=9))
-        drawing.add(String(left, 6, chart.provenance[:150], fontSize=6, fillColor=_c("#444444")))
+        drawing.add(String(left, 6, chart.provenance[:150], fontSize=6, fillColor=_c(TEXT)))
         return drawing
     lo, hi, step = _nice_range(values)
     n = len(chart.points)
@@ -109,10 +110,10 @@ def priority_chart_drawing(chart: PriorityChart, width: float = 460, height: flo
     def y(v: float) -> float:
         return bottom + plot_h * (v - lo) / (hi - lo)
 
-    drawing.add(Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor=_c("#BBBBBB")))
+    drawing.add(Rect(left, bottom, plot_w, plot_h, fillColor=None, strokeColor=_c(FRAME)))
     tick = lo
     while tick <= hi + 1e-9:
-        drawing.add(Line(left, y(tick), left + plot_w, y(tick), strokeColor=_c("#E5E5E5")))
+        drawing.add(Line(left, y(tick), left + plot_w, y(tick), strokeColor=_c(GRID)))
         drawing.add(String(left - 4, y(tick) - 3, f"{tick:.0f}%", fontSize=7, textAnchor="end"))
         tick += step
     every = max(1, math.ceil(n / 8))
@@ -121,9 +122,11 @@ def priority_chart_drawing(chart: PriorityChart, width: float = 460, height: flo
             drawing.add(
                 String(x(i), bottom - 10, point.period_label, fontSize=6.5, textAnchor="middle")
             )
-    focus_colour = group_colours([chart.group, chart.reference_group])[chart.group]
+    # Each group in its product-wide colour; the reference group's line dashed.
+    by_group = group_colours([chart.group, chart.reference_group])
+    focus_colour, reference_colour = by_group[chart.group], by_group[chart.reference_group]
     series = [
-        ("reference", REFERENCE, [p.reference for p in chart.points], [3, 2]),
+        ("reference", reference_colour, [p.reference for p in chart.points], [3, 2]),
         ("focus", focus_colour, [p.focus for p in chart.points], None),
     ]
     for _name, colour, rates, dash in series:
@@ -148,16 +151,17 @@ def priority_chart_drawing(chart: PriorityChart, width: float = 460, height: flo
         drawing.add(target)
         drawing.add(String(left + plot_w - 2, ty + 3, "target", fontSize=7, textAnchor="end"))
     legend_y = bottom - 26
-    for j, (label, colour, dash) in enumerate(
-        [(chart.group, focus_colour, None), (f"{chart.reference_group} (reference)", REFERENCE,
-                                             [3, 2])]
-    ):  # fmt: skip
+    legend = [
+        (chart.group, focus_colour, None),
+        (f"{chart.reference_group} (reference)", reference_colour, [3, 2]),
+    ]
+    for j, (label, colour, dash) in enumerate(legend):
         lx = left + j * (plot_w / 2)
         drawing.add(Line(lx, legend_y + 3, lx + 16, legend_y + 3, strokeColor=_c(colour),
                          strokeWidth=1.6, strokeDashArray=dash))  # fmt: skip
         drawing.add(String(lx + 20, legend_y, label[:60], fontSize=7.5))
     drawing.add(String(left, 6, ("Source: " + chart.provenance)[:160], fontSize=6,
-                       fillColor=_c("#444444")))  # fmt: skip
+                       fillColor=_c(TEXT)))  # fmt: skip
     return drawing
 
 
@@ -186,7 +190,7 @@ def _footer(title: str):
     def draw(canvas, doc):
         canvas.saveState()
         canvas.setFont("Helvetica", 7)
-        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.setFillColor(colors.HexColor(palette.REFERENCE))
         canvas.drawString(18 * mm, 10 * mm, title)
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()

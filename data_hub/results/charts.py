@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from data_hub.models import INTERSECTION_SEPARATOR, dimension_label
 from equity_portal.core import charts as core_charts
-from equity_portal.core.charts import COLOURS, with_provenance
-from equity_portal.core.palette import group_colours
+from equity_portal.core.charts import with_provenance
+from equity_portal.core.palette import REFERENCE, ZERO, group_colours
 
 __all__ = ["with_provenance"]
 
@@ -49,11 +49,12 @@ def rates_figure(rows: list[dict], *, reference: float | None, reference_name: s
     shown = [r for r in rows if not r["suppressed"] and r["rate"] is not None]
     if not shown:
         return None
+    by_group = group_colours([r["group"] for r in shown])  # the same colour on every chart
     trace = core_charts.bar(
         [r["group"] for r in shown],
         [r["rate"] for r in shown],
         name="Rate with 95% CI",
-        colours=[COLOURS[1] if r["is_reference"] else COLOURS[0] for r in shown],
+        colours=[by_group[r["group"]] for r in shown],
         lower=[r["rate_lower"] for r in shown],
         upper=[r["rate_upper"] for r in shown],
     )
@@ -65,7 +66,7 @@ def rates_figure(rows: list[dict], *, reference: float | None, reference_name: s
     )
     if reference is not None:
         core_charts.add_hline(
-            figure, reference, colour_=COLOURS[1], dash="dash", text=f"Reference: {reference_name}"
+            figure, reference, colour_=REFERENCE, dash="dash", text=f"Reference: {reference_name}"
         )
     return figure
 
@@ -120,7 +121,7 @@ def gap_figure(rows: list[dict]) -> dict | None:
         traces,
         yaxis={"title": {"text": "Adverse rate minus the reference's"}, "tickformat": "+.0%"},
     )
-    return core_charts.add_hline(figure, 0, colour_="#333")
+    return core_charts.add_hline(figure, 0, colour_=ZERO)
 
 
 def heatmap_rows(period_rows: list[dict]) -> list[dict]:

@@ -3,23 +3,55 @@ and quality pages, Vision, Improve): no plotly.py objects per request (building 
 validating them cost tens of milliseconds a figure). plotly.js draws them from
 `static/core/charts.js`; the partial `partials/chart.html` shows a figure with its
 accessible table and CSV link. Suppressed or missing values are None: a gap, never a value.
+Every colour comes from `palette` (colour-blind safe, one colour per group product-wide).
 """
 
 from __future__ import annotations
 
-COLOURS = ["#1d4e89", "#b8430f", "#2a7d3b", "#7a3b8f", "#8a6d00", "#0d7377", "#a2284f", "#5c5c5c"]
-MUTED = "#595959"
+from . import palette
+
+COLOURS = list(palette.SERIES)
+MUTED = palette.LIMIT
 
 
 def colour(index: int) -> str:
-    return COLOURS[index % len(COLOURS)]
+    return palette.series_colour(index)
+
+
+def chart(
+    key: str,
+    title: str,
+    figure: dict | None,
+    *,
+    columns,
+    rows: list[dict],
+    headers=None,
+    formats: dict | None = None,
+    note: str = "",
+    csv_url: str = "",
+) -> dict:
+    """The context of one `partials/chart.html`: the figure, its table (`columns` of `rows`,
+    headed by `headers` or the columns' labels; `formats` maps a column to "pct" or "pp"),
+    an optional note and the CSV link."""
+    return {
+        "key": key,
+        "title": title,
+        "figure": figure,
+        "json_id": f"chart-{key}-data",
+        "columns": tuple(columns),
+        "headers": tuple(headers) if headers else None,
+        "rows": rows,
+        "formats": formats or {},
+        "note": note,
+        "csv_url": csv_url,
+    }
 
 
 def figure(traces: list[dict], *, height: int = 380, **layout) -> dict:
     """A figure with the portal's layout defaults; `layout` keys override them."""
     base = {
         "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
-        "plot_bgcolor": "#fff",
+        "plot_bgcolor": palette.BACKGROUND,
         "legend": {"orientation": "h", "y": -0.2},
         "height": height,
     }
@@ -35,15 +67,19 @@ def line(
     index: int = 0,
     hover: str | None = None,
     colour_: str | None = None,
+    mode: str = "lines+markers",
+    dash: str | None = None,
+    width: float | None = None,
+    **extra,
 ) -> dict:
-    trace = {
-        "type": "scatter",
-        "mode": "lines+markers",
-        "x": x,
-        "y": y,
-        "name": name,
-        "line": {"color": colour_ or colour(index)},
-    }
+    """A line; `extra` keys (marker, error_y, yaxis, showlegend...) go into the trace."""
+    style = {"color": colour_ or colour(index)}
+    if dash:
+        style["dash"] = dash
+    if width:
+        style["width"] = width
+    trace = {"type": "scatter", "mode": mode, "x": x, "y": y, "name": name, "line": style}
+    trace.update(extra)
     if hover:
         trace["hovertemplate"] = hover
     return trace
@@ -70,7 +106,7 @@ def heatmap(z: list, x: list, y: list, *, text: list, title: str, tickformat: st
         "y": y,
         "text": text,
         "texttemplate": "%{text}",
-        "colorscale": "Blues",
+        "colorscale": palette.SEQUENTIAL,
         "hovertemplate": "%{y} x %{x}: %{text}<extra></extra>",
         "colorbar": {"title": {"text": title}, "tickformat": tickformat},
     }
@@ -104,6 +140,23 @@ def add_hline(fig: dict, y: float, *, colour_: str = MUTED, dash: str = "solid",
                 "showarrow": False,
             }
         )
+    return fig
+
+
+def add_vline(fig: dict, x, *, colour_: str = MUTED, dash: str = "dot", width: float = 1):
+    """A vertical line across the plot at `x` (a date on a date axis)."""
+    fig["layout"].setdefault("shapes", []).append(
+        {
+            "type": "line",
+            "xref": "x",
+            "x0": x,
+            "x1": x,
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": colour_, "dash": dash, "width": width},
+        }
+    )
     return fig
 
 

@@ -35,9 +35,50 @@ FIXED = {
     "Declined": GREYS[1],
     "Declined / asked but no answer": GREYS[1],
 }
-# Lines that are not a group: the reference and target lines of a goal's chart.
+# Series that are not patient groups (dimensions, domains, the overall score), in order.
+SERIES = PALETTE
+# Roles that are not a group. REFERENCE: a reference level drawn as a line; TARGET: a goal's
+# target; LIMIT: control limits, baselines and other guide lines; ZERO: the zero line of a gap.
 REFERENCE = "#555555"
 TARGET = "#000000"
+LIMIT = GREYS[0]
+ZERO = GREYS[1]
+# A gap (focus minus reference) and PDSA cycles are not groups either: colours no fixed group
+# takes, so they never read as one.
+GAP = PALETTE[8]
+CYCLE = "#4D4D4D"
+# Significance and "Making Data Count" variation/assurance: blue improving or will meet,
+# vermillion a concern (significantly worse, deteriorating, will not meet), grey no signal.
+IMPROVING = PALETTE[3]
+CONCERN = PALETTE[2]
+NO_SIGNAL = GREYS[0]
+SIGNIFICANT = CONCERN
+NOT_SIGNIFICANT = GREYS[0]
+# Chart furniture: background, frame, grid lines and small text (provenance, axis labels).
+BACKGROUND = "#FFFFFF"
+FRAME = "#BBBBBB"
+GRID = "#E5E5E5"
+TEXT = "#444444"
+# Sequential scale of heatmaps (plotly's "Blues" is readable by colour-blind viewers).
+SEQUENTIAL = "Blues"
+
+ALL = frozenset(
+    c.upper() for c in (*PALETTE, *GREYS, REFERENCE, TARGET, CYCLE, BACKGROUND, FRAME, GRID, TEXT)
+)
+ROLES = {
+    "reference": REFERENCE,
+    "target": TARGET,
+    "limit": LIMIT,
+    "zero": ZERO,
+    "gap": GAP,
+    "cycle": CYCLE,
+    "improving": IMPROVING,
+    "concern": CONCERN,
+    "no_signal": NO_SIGNAL,
+    "significant": SIGNIFICANT,
+    "not_significant": NOT_SIGNIFICANT,
+    "background": BACKGROUND,
+}
 
 
 def group_colours(groups: Iterable[str]) -> dict[str, str]:
@@ -49,3 +90,12 @@ def group_colours(groups: Iterable[str]) -> dict[str, str]:
     for i, group in enumerate(sorted(g for g in groups if g not in colours)):
         colours[group] = free[i % len(free)]
     return colours
+
+
+def group_colour(group: str) -> str:
+    """The colour of a group shown alone (a sparkline): its fixed colour, else the first."""
+    return FIXED.get(group, PALETTE[0])
+
+
+def series_colour(index: int) -> str:
+    return SERIES[index % len(SERIES)]

@@ -2,8 +2,10 @@
 exports keep full precision). A missing number (None) prints as an em dash."""
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from equity_portal.core import palette
 
 register = template.Library()
 DASH = "—"
@@ -48,7 +50,40 @@ def chart_cell(row: dict, column: str):
     return format_html("<td>{}</td>", text)
 
 
-def _cell_text(row: dict, column: str) -> tuple[str, bool]:
+FORMATTERS = {"pct": pct, "pp": pp}
+# People read labels, never column codes (a chart may name its own `headers`).
+COLUMN_LABELS = {
+    "group": "Group",
+    "rate": "Rate",
+    "rate_lower": "95% CI lower",
+    "rate_upper": "95% CI upper",
+    "is_reference": "Reference group",
+    "suppressed": "Suppressed",
+    "period_label": "Period",
+    "reference_group": "Reference group",
+    "difference": "Difference",
+    "difference_lower": "95% CI lower",
+    "difference_upper": "95% CI upper",
+    "significant": "Significant",
+    "row_group": "Row group",
+    "column_group": "Column group",
+    "percent_known": "Percent known",
+    "dimension": "Dimension",
+}
+
+
+def column_label(column: str) -> str:
+    return COLUMN_LABELS.get(column) or column.replace("_", " ").capitalize()
+
+
+@register.simple_tag
+def chart_head(chart: dict):
+    """The <th>s of a chart's data table: its `headers`, or its columns' labels."""
+    headers = chart.get("headers") or [column_label(c) for c in chart["columns"]]
+    return format_html_join("", '<th scope="col">{}</th>', ((h,) for h in headers))
+
+
+def _cell_text(row: dict, column: str, formats: dict | None = None) -> tuple[str, bool]:
     value = row.get(column)
     if row.get("suppressed") and value is None:
         return "suppressed", True
@@ -58,6 +93,8 @@ def _cell_text(row: dict, column: str) -> tuple[str, bool]:
         return "no", False
     if value is None:
         return DASH, False
+    if formats and column in formats:
+        return FORMATTERS[formats[column]](value), False
     if column in RATE_COLUMNS:
         return pct(value), False
     if column in GAP_COLUMNS:
@@ -70,13 +107,27 @@ def chart_rows(chart: dict):
     """The <tr>s of a chart's data table in one pass (a table can have thousands of
     cells: template loops per cell cost most of a page's time)."""
     columns = chart["columns"]
+    formats = chart.get("formats")
     parts = []
     for row in chart["rows"]:
         parts.append("<tr>")
         for column in columns:
-            text, suppressed = _cell_text(row, column)
+            text, suppressed = _cell_text(row, column, formats)
             parts.append('<td class="suppressed">' if suppressed else "<td>")
             parts.append(text)
             parts.append("</td>")
         parts.append("</tr>")
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
+
+
+@register.simple_tag
+def palette_colour(role: str) -> str:
+    """A colour of `palette` by role ("improving", "concern", "no_signal"...), for SVG drawn
+    in a template (icons, sparklines)."""
+    return palette.ROLES[role]
+
+
+@register.filter
+def group_colour(group: str) -> str:
+    """The product-wide colour of a group shown alone (a sparkline)."""
+    return palette.group_colour(group)
