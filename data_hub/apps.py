@@ -6,19 +6,9 @@ class DataHubConfig(AppConfig):
     verbose_name = "Data hub"
 
     def ready(self):
-        from django.db.models.signals import post_save
-
-        from equity_portal.core.models import Organization
         from equity_portal.core.signals import demo_organization_seeded, job_failed
 
         from . import demo, services, tasks  # noqa: F401 - registers the Celery tasks
-        from .results import publishing
-        from .results import tasks as results_tasks  # noqa: F401
 
         demo_organization_seeded.connect(demo.seed_demo_data, dispatch_uid="data_hub.demo")
         job_failed.connect(services.extract_job_failed, dispatch_uid="data_hub.job_failed")
-        post_save.connect(
-            publishing.organization_saved,
-            sender=Organization,
-            dispatch_uid="data_hub.results.organization_saved",
-        )
