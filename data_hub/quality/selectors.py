@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Q, Sum
 
+import equity_stats
 from data_hub import disclosure
 from data_hub.community import selectors as community_selectors
-from data_hub.models import Extract, dimension_label
+from data_hub.models import Extract, ExtractProvenance, dimension_label
 from data_hub.provenance import Provenance, effective_k
 from data_hub.results import selectors as results_selectors
 from equity_portal.core.charts import with_provenance
@@ -50,6 +52,7 @@ QUALITY_EXPORT_COLUMNS = tuple(
 )
 TREND_EXPORT_COLUMNS = ("period_label", "dimension", "proportion_known", "suppressed")
 UNMAPPED_SHOWN = 200
+_UNSET = object()
 
 
 def _proportion(percent: float | None) -> float | None:
@@ -166,11 +169,10 @@ def distribution(
     extract: Extract,
     rows: list[dict],
     decisions,
-    community: dict[str, dict[str, tuple]],
 ) -> list[dict]:
-    """Category distribution of the latest period's patients (all sites), per dimension,
-    beside the community's population share where community data gives it (one query;
-    `rows` are the extract's completeness rows, which name the latest period)."""
+    """Category distribution of the latest period's patients (all sites), per dimension
+    (one query; `rows` are the extract's completeness rows, which name the latest
+    period)."""
     if not rows:
         return []
     latest = max(r["period_start"] for r in rows)
@@ -193,7 +195,6 @@ def distribution(
     out = []
     for (dimension, group), count in sorted(patients.items()):
         hidden = decisions.group_hidden(latest, granularity, ALL_SITES, dimension, group)
-        share = community.get(dimension, {}).get(group)
         out.append(
             {
                 "dimension": dimension,
@@ -203,11 +204,79 @@ def distribution(
                 "patients": None if hidden else count,
                 "percent": None if hidden else _percent(count, totals[dimension]),
                 "suppressed": hidden,
+            }
+        )
+    return out
+
+
+def with_community(distribution: list[dict], community: dict[str, dict[str, tuple]]) -> list:
+    """The distribution beside the community's population share where community data
+    gives it (`community_selectors.population_shares`)."""
+    out = []
+    for d in distribution:
+        share = community.get(d["dimension"], {}).get(d["group"])
+        out.append(
+            {
+                **d,
                 "community_percent": share[0] if share else None,
                 "community_source": f"{share[2]} {share[3]}, {share[1]}" if share else "",
             }
         )
     return out
+
+
+# --------------------------------------------------------------------------- stored figures
+
+
+@dataclass(frozen=True)
+class QualityFigures:
+    """An extract's completeness rows and category distribution, suppression applied."""
+
+    rows: list[dict]
+    distribution: list[dict]
+
+
+def _data_version(extract: Extract, snapshot_computed_at) -> str:
+    # What the figures are made of: the extract's counts (provenance: computed, re-stratified)
+    # and its quality counts (the snapshot), as the disclosure decisions are versioned.
+    try:
+        prov = extract.provenance
+        data = f"{prov.computed_at.isoformat()}-{prov.restratified_count}"
+    except ExtractProvenance.DoesNotExist:
+        data = "none"
+    return f"{data}-{snapshot_computed_at.isoformat() if snapshot_computed_at else 'none'}"
+
+
+def figures(
+    *, organization: Organization, extract: Extract, k: int, snapshot_computed_at=_UNSET
+) -> QualityFigures:
+    """The extract's quality figures, computed once per extract, k and data version and
+    cached: a page reads a few hundred small rows instead of the extract's whole disclosure
+    decisions (which cover every result cell)."""
+    if snapshot_computed_at is _UNSET:
+        snapshot_computed_at = (
+            QualitySnapshot.objects.filter(organization=organization, extract=extract)
+            .values_list("computed_at", flat=True)
+            .first()
+        )
+    key = (
+        f"quality-figures:{equity_stats.METHOD_VERSION}:{extract.pk}:{k}:"
+        f"{_data_version(extract, snapshot_computed_at)}"
+    )
+    found = cache.get(key)
+    if found is None:
+        decisions = disclosure.decisions_for(organization=organization, extract=extract, k=k)
+        rows = completeness_rows(
+            organization=organization, extract=extract, k=k, decisions=decisions
+        )
+        found = QualityFigures(
+            rows=rows,
+            distribution=distribution(
+                organization=organization, extract=extract, rows=rows, decisions=decisions
+            ),
+        )
+        cache.set(key, found, disclosure.CACHE_SECONDS)
+    return found
 
 
 # --------------------------------------------------------------------------- the report
@@ -248,27 +317,26 @@ def report_page(*, organization: Organization, params, membership) -> QualityRep
     if extract is None:
         return page
     k = effective_k(organization)
-    decisions = disclosure.decisions_for(organization=organization, extract=extract, k=k)
-    rows = completeness_rows(organization=organization, extract=extract, k=k, decisions=decisions)
+    page.snapshot = snapshot(organization=organization, extract=extract)
+    found = figures(
+        organization=organization,
+        extract=extract,
+        k=k,
+        snapshot_computed_at=page.snapshot.computed_at if page.snapshot else None,
+    )
+    rows = found.rows
     page.k = k
     page.target = float(organization.completeness_target_percent)
-    page.snapshot = snapshot(organization=organization, extract=extract)
     page.provenance = Provenance.of(extract)
-    page.extracts = list(
-        results_selectors.processed_extracts(organization=organization, published=False)[:20]
-    )
+    page.extracts = results_selectors.extract_choices(organization=organization, published=False)
     page.by_period = [r for r in rows if r["site"] == ALL_SITES]
     page.by_site = [r for r in rows if r["site"] != ALL_SITES]
     page.trend = trend_rows(rows)
     page.trend_figure = with_provenance(
         charts.completeness_trend_figure(page.trend, target=page.target), page.provenance
     )
-    page.distribution = distribution(
-        organization=organization,
-        extract=extract,
-        rows=rows,
-        decisions=decisions,
-        community=community_selectors.population_shares(organization=organization),
+    page.distribution = with_community(
+        found.distribution, community_selectors.population_shares(organization=organization)
     )
     # Row counts of rare spellings can single out a few patients: exact only for roles
     # that manage data, otherwise protected like any published count (issue 10).
@@ -290,6 +358,5 @@ def trend_csv_rows(*, organization: Organization, params) -> tuple[Extract | Non
     extract = requested_extract(organization=organization, params=params)
     if extract is None:
         return None, []
-    k = effective_k(organization)
-    rows = completeness_rows(organization=organization, extract=extract, k=k)
+    rows = figures(organization=organization, extract=extract, k=effective_k(organization)).rows
     return extract, trend_export_rows(trend_rows(rows))

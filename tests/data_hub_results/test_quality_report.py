@@ -313,7 +313,7 @@ def test_figures_equal_the_statistics_module(org):
             assert row[c] == e[c]
             assert row[f"percent_{c}"] == e[f"percent_{c}"]  # the same float, not close to it
     distribution = selectors.distribution(
-        organization=org, extract=extract, rows=rows, decisions=_NothingHidden(), community={}
+        organization=org, extract=extract, rows=rows, decisions=_NothingHidden()
     )
     latest = stored[stored["site"] == ALL_SITES]
     expected = equity_stats.category_distribution(latest, count_col="patients", by=["dimension"])
