@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from openpyxl import load_workbook
 
 import equity_stats
@@ -320,3 +321,23 @@ def test_figures_equal_the_statistics_module(org):
     assert [(d["dimension"], d["group"], d["patients"], d["percent"]) for d in distribution] == [
         (e["dimension"], e["group"], e["count"], e["percent"]) for e in expected.to_dict("records")
     ]
+
+
+def test_report_follows_recomputed_counts(org, analyst):
+    """The figures are kept per extract and data version: new quality counts (a new
+    snapshot) show at once."""
+    extract = quality_extract(org)
+    quality_compute(extract_id=extract.pk)
+
+    def race_patients():
+        html = analyst.get(url(org, "quality:report")).content.decode()
+        table = re.search(r'id="completeness-by-period".*?</table>', html, re.S).group(0)
+        row = re.search(r"<td>Race</td><td class=\"num\">(\d+)</td>", table)
+        return int(row.group(1))
+
+    assert race_patients() == 90
+    QualityCount.objects.filter(
+        extract=extract, site=ALL_SITES, dimension="race", group="White"
+    ).update(patients=1042)
+    QualitySnapshot.objects.filter(extract=extract).update(computed_at=timezone.now())
+    assert race_patients() == 1090
