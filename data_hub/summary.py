@@ -71,9 +71,9 @@ def real_completeness(organization: Organization, extract: Extract) -> tuple:
     sites, suppressed as on the data-quality report (the extract's disclosure decisions)."""
     rows = [
         r
-        for r in quality_selectors.figures(
+        for r in quality_selectors.completeness_rows(
             organization=organization, extract=extract, k=effective_k(organization)
-        ).rows
+        )
         if r["site"] == ALL_SITES and r["dimension"] in REAL_DIMENSIONS
     ]
     if not rows:
