@@ -150,40 +150,17 @@ class MeasureSeries:
     points: tuple[SeriesPoint, ...]
 
 
-@dataclass(frozen=True)
-class BaselineSnapshot:
-    """The numbers of one period's point, as a value a charter stores: a later
-    re-stratification or publication never changes a snapshot already taken."""
+@dataclass(frozen=True, kw_only=True)
+class BaselineSnapshot(SeriesPoint):
+    """The numbers of one period's point (every `SeriesPoint` field) and what it is a point
+    of, as a value a charter stores: a later re-stratification or publication never changes
+    a snapshot already taken."""
 
     measure: str
     dimension: str
     group: str
     reference_group: str
     taken_at: str
-    period_start: date
-    period_label: str
-    granularity: str
-    extract_id: int
-    suppressed: bool
-    numerator: int | None
-    denominator: int | None
-    rate: float | None
-    rate_lower: float | None
-    rate_upper: float | None
-    reference_suppressed: bool
-    reference_numerator: int | None
-    reference_denominator: int | None
-    reference_rate: float | None
-    reference_rate_lower: float | None
-    reference_rate_upper: float | None
-    difference: float | None
-    difference_lower: float | None
-    difference_upper: float | None
-    ratio: float | None
-    ratio_lower: float | None
-    ratio_upper: float | None
-    provenance: Provenance
-    significant: bool | None = None
 
     def as_dict(self) -> dict:
         """JSON-serialisable (dates as ISO strings)."""

@@ -24,6 +24,10 @@ NOT_HISPANIC = "Not Hispanic or Latino"
 RACE_LABELS = (AIAN, ASIAN, BLACK, HISPANIC, MENA, NHPI, WHITE, MULTIRACIAL, UNKNOWN, DECLINED)
 ETHNICITY_LABELS = (HISPANIC, NOT_HISPANIC, UNKNOWN, DECLINED)
 
+# Data quality: the REaL families whose completeness is counted, and the site row for all sites.
+QUALITY_DIMENSIONS = ("race", "ethnicity", "language")
+ALL_SITES = "All sites"
+
 _SPACES = re.compile(r"\s+")
 
 

@@ -28,7 +28,7 @@ import pyarrow as pa
 from equity_portal.core.pseudonymize import pseudonymize_many
 
 from . import timings
-from .defaults import DECLINED, HISPANIC, UNKNOWN, normalize_key
+from .defaults import ALL_SITES, DECLINED, HISPANIC, QUALITY_DIMENSIONS, UNKNOWN, normalize_key
 from .mapping import MEASURE_COLUMN_PREFIX, SOCIAL_NEEDS, WIDE, resolve_columns
 
 ENGINE_VERSION = "ingest-1"
@@ -824,21 +824,51 @@ def write_parquet(con, parquet_path: Path) -> list[str]:
 # Stratification (also used by re-stratify, straight from the Parquet file)
 
 
-def stratify(
-    con,
-    *,
-    source: str,
-    value_maps: dict[str, dict[str, str]],
-    intersections: list[str],
-    dimensions_present: set[str] | None = None,
-) -> Strata:
-    """One scan with GROUPING SETS over every dimension and intersection.
+@dataclass
+class ValueCodes:
+    """The organization's value maps applied to one source: every mapped family's source
+    values joined as small tables `vm_<family>` (raw text -> integer code), the labels of
+    the codes, and what the source holds. Codes follow the labels' alphabetical order, so
+    the smallest code of a set of categories is the first by name. This is the one place
+    race, ethnicity and language values are mapped (stratification and data quality)."""
 
-    `source` is a table/view name or a `read_parquet(...)` expression with the normalized
-    columns. Unmapped (non-empty, unknown) source values become Unknown and are counted.
-    """
-    strata = Strata()
-    # One scan counts every mapped family's source values and which dimensions are present.
+    labels: list[str]
+    code_of: dict[str, int]
+    values: dict[str, list[tuple]]  # scanned column -> [(value, rows)]
+    unmapped: dict[str, dict[str, int]]
+
+    def code(self, label: str) -> int:
+        return self.code_of[label]
+
+    def mapped_sql(self, source: str, *, columns: str, where: str = "TRUE") -> str:
+        """SELECT `columns` (from `n`, the source) plus race, ethnicity, race_ethnicity,
+        language, sex and payer as codes. Unmapped and empty values are Unknown; ethnicity
+        falls back to Hispanic or Latino when race says so."""
+        unknown, hispanic = self.code(UNKNOWN), self.code(HISPANIC)
+        declined = self.code(DECLINED)
+        race = f"coalesce(vr.code, {unknown})"
+        eth = f"coalesce(ve.code, CASE WHEN {race} = {hispanic} THEN {hispanic} ELSE {unknown} END)"
+        return f"""SELECT {columns},
+                    {race} AS race, {eth} AS ethnicity,
+                    CASE WHEN {eth} = {hispanic} THEN {hispanic}
+                         WHEN {race} = {unknown} AND {eth} = {declined} THEN {declined}
+                         ELSE {race} END AS race_ethnicity,
+                    coalesce(vl.code, {unknown}) AS language,
+                    coalesce(vs.code, {unknown}) AS sex,
+                    coalesce(vp.code, {unknown}) AS payer
+             FROM {source} n
+             LEFT JOIN vm_race vr ON vr.raw = n.race
+             LEFT JOIN vm_ethnicity ve ON ve.raw = n.ethnicity
+             LEFT JOIN vm_language vl ON vl.raw = n.language
+             LEFT JOIN vm_sex vs ON vs.raw = n.sex
+             LEFT JOIN vm_payer vp ON vp.raw = n.payer
+             WHERE {where}"""
+
+
+def map_values(con, *, source: str, value_maps: dict[str, dict[str, str]]) -> ValueCodes:
+    """One scan counts every mapped family's source values (and whether site and age band
+    are known), then registers the value-map tables. Unmapped (non-empty, unknown) source
+    values are counted per family."""
     counted = (*MAPPED_FAMILIES, "site_known", "age_known")
     scanned = con.execute(
         f"""SELECT GROUPING({", ".join(counted)}), {", ".join(counted)}, count(*)
@@ -855,37 +885,53 @@ def stratify(
         ]
         for i, name in enumerate(counted)
     }
-    # Every group label gets a small integer code: the GROUPING SETS hash integers, not
-    # text, and the labels come back in Python on the small result.
-    labels = [UNKNOWN, HISPANIC, DECLINED]
-    code_of = {label: i for i, label in enumerate(labels)}
-
-    def code(label: str) -> int:
-        if label not in code_of:
-            code_of[label] = len(labels)
-            labels.append(label)
-        return code_of[label]
-
+    unmapped: dict[str, dict[str, int]] = {}
+    targets: dict[str, list[tuple[str, str]]] = {}
     for family in MAPPED_FAMILIES:
-        rows = values[family]
         mapping = value_maps.get(family, {})
-        raws, codes = [], []
-        for raw, count in rows:
+        pairs = targets.setdefault(family, [])
+        for raw, count in values[family]:
             key = normalize_key(raw)
             if not key:
                 continue
             target = mapping.get(key)
             if target is None:
-                strata.unmapped.setdefault(family, {})
-                strata.unmapped[family][raw.strip()] = (
-                    strata.unmapped[family].get(raw.strip(), 0) + count
-                )
+                shown = raw.strip()
+                unmapped.setdefault(family, {})
+                unmapped[family][shown] = unmapped[family].get(shown, 0) + count
             else:
-                raws.append(raw)
-                codes.append(code(target))
-        _register(con, f"vm_{family}", pa.table({"raw": raws, "code": codes}, schema=_VM))
+                pairs.append((raw, target))
+    # Every group label gets a small integer code: GROUPING SETS hash integers, not text,
+    # and the labels come back in Python on the small result.
+    labels = sorted({UNKNOWN, HISPANIC, DECLINED} | {t for p in targets.values() for _, t in p})
+    code_of = {label: i for i, label in enumerate(labels)}
+    for family, pairs in targets.items():
+        table = pa.table(
+            {"raw": [raw for raw, _ in pairs], "code": [code_of[t] for _, t in pairs]},
+            schema=_VM,
+        )
+        _register(con, f"vm_{family}", table)
+    return ValueCodes(labels=labels, code_of=code_of, values=values, unmapped=unmapped)
 
-    present = dimensions_present or _present(values)
+
+def stratify(
+    con,
+    *,
+    source: str,
+    value_maps: dict[str, dict[str, str]],
+    intersections: list[str],
+    dimensions_present: set[str] | None = None,
+    codes: ValueCodes | None = None,
+) -> Strata:
+    """One scan with GROUPING SETS over every dimension and intersection.
+
+    `source` is a table/view name or a `read_parquet(...)` expression with the normalized
+    columns. Unmapped (non-empty, unknown) source values become Unknown and are counted.
+    `codes`: the value maps already applied to this source (`map_values`), else applied here.
+    """
+    codes = codes or map_values(con, source=source, value_maps=value_maps)
+    strata = Strata(unmapped=codes.unmapped)
+    present = dimensions_present or _present(codes.values)
     dims = [d for d in _DIM_ORDER if d in present]
     inter = [
         tuple(i.split(" x "))
@@ -896,32 +942,19 @@ def stratify(
     sets = (
         [f"({keys})"] + [f"({keys}, {d})" for d in dims] + [f"({keys}, {a}, {b})" for a, b in inter]
     )
-    unknown, hispanic, declined = code(UNKNOWN), code(HISPANIC), code(DECLINED)
-    race = f"coalesce(vr.code, {unknown})"
-    eth = f"coalesce(ve.code, CASE WHEN {race} = {hispanic} THEN {hispanic} ELSE {unknown} END)"
-    mapped = f"""SELECT n.measure, n.period_start, n.granularity,
-                    n.numerator, n.denominator,
-                    {race} AS race, {eth} AS ethnicity,
-                    CASE WHEN {eth} = {hispanic} THEN {hispanic}
-                         WHEN {race} = {unknown} AND {eth} = {declined} THEN {declined}
-                         ELSE {race} END AS race_ethnicity,
-                    coalesce(vl.code, {unknown}) AS language,
-                    coalesce(vs.code, {unknown}) AS sex,
-                    coalesce(vp.code, {unknown}) AS payer,
-                    n.site, n.age_band
-             FROM {source} n
-             LEFT JOIN vm_race vr ON vr.raw = n.race
-             LEFT JOIN vm_ethnicity ve ON ve.raw = n.ethnicity
-             LEFT JOIN vm_language vl ON vl.raw = n.language
-             LEFT JOIN vm_sex vs ON vs.raw = n.sex
-             LEFT JOIN vm_payer vp ON vp.raw = n.payer
-             WHERE NOT n.excluded"""
+    mapped = codes.mapped_sql(
+        source,
+        columns="n.measure, n.period_start, n.granularity, n.numerator, n.denominator, "
+        "n.site, n.age_band",
+        where="NOT n.excluded",
+    )
     grouping = ", ".join(dims)
     query = f"""SELECT {keys}, {grouping}, GROUPING({grouping}) AS gid,
                        sum(numerator)::BIGINT, sum(denominator)::BIGINT
                 FROM ({mapped}) GROUP BY GROUPING SETS ({", ".join(sets)})"""
     width = len(dims)
     text_dims = {"site", "age_band"}  # grouped as text, not coded
+    labels = codes.labels
 
     def label(dim: str, value) -> str:
         return value if dim in text_dims else labels[value]
@@ -952,6 +985,52 @@ def stratify(
             )
         )
     return strata
+
+
+def quality_counts(con, *, source: str, codes: ValueCodes) -> tuple[list[tuple], int]:
+    """REaL completeness in patients, mapped exactly as `stratify` maps (same `codes`).
+
+    One patient counts once per period and site (and once per period across "All sites"),
+    with the best information any of their rows carries: a known category (the first by
+    name) over Declined over Unknown. Excluded rows count: completeness is about the
+    record, not the measure. Returns rows (period_start, granularity, period_label, site,
+    dimension, group, patients) and the number of distinct patients."""
+    unknown, declined = codes.code(UNKNOWN), codes.code(DECLINED)
+
+    def best(column: str) -> str:
+        return (
+            f"coalesce(min({column}) FILTER (WHERE {column} NOT IN ({unknown}, {declined})), "
+            f"max({column}) FILTER (WHERE {column} = {declined}), {unknown}) AS {column}"
+        )
+
+    mapped = codes.mapped_sql(
+        source,
+        columns="n.pid, n.period_start, n.granularity, n.period_label, n.site",
+        where="n.pid IS NOT NULL AND n.period_start IS NOT NULL",
+    )
+    keys = "period_start, granularity, period_label"
+    bests = ", ".join(best(d) for d in QUALITY_DIMENSIONS)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE quality_patients AS
+        WITH m AS ({mapped})
+        SELECT pid, {keys}, site, {bests} FROM m GROUP BY pid, {keys}, site
+        UNION ALL
+        SELECT pid, {keys}, NULL AS site, {bests} FROM m GROUP BY pid, {keys}"""
+    )
+    parts = " UNION ALL ".join(
+        f"SELECT {keys}, site, '{d}' AS dimension, {d} AS grp, count(*) AS patients "
+        f"FROM quality_patients GROUP BY {keys}, site, {d}"
+        for d in QUALITY_DIMENSIONS
+    )
+    labels = codes.labels
+    rows = [
+        (start, granularity, label, ALL_SITES if site is None else site, dim, labels[grp], n)
+        for start, granularity, label, site, dim, grp, n in con.execute(parts).fetchall()
+    ]
+    rows.sort(key=lambda r: (r[0], r[1], r[3], r[4], r[5]))
+    patients = con.execute("SELECT count(DISTINCT pid) FROM quality_patients").fetchall()[0][0]
+    con.execute("DROP TABLE quality_patients")
+    return rows, int(patients)
 
 
 def _period_label(start: date, granularity: str) -> str:

@@ -51,8 +51,7 @@ from .models import (
     StratifiedCount,
     ValueMapEntry,
 )
-from .results import publishing
-from .signals import extract_results_stored
+from .quality.services import quality_store
 from .sources import Limits, UnreadableFile, inspect_file, prepare_for_duckdb
 
 logger = logging.getLogger(__name__)
@@ -379,6 +378,8 @@ def measure_save(
     after = (measure.direction, measure.reference_rule, measure.reference_group)
     if before is not None and tuple(before) != after:
         # Direction and reference decide published numbers: publish them again.
+        from .results import publishing  # pandas loads with the first publication
+
         publishing.results_republish_soon(organization=organization)
     audit_record(
         organization=organization,
@@ -1114,21 +1115,18 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             derived = engine.write_parquet(con, storage.absolute(parquet_relative))
         progress("aggregating", rows_done=result.rows_read, percent=75)
         hub = hub_settings_get(organization=organization)
-        with timings.phase("job: stratify (grouping sets)"):
-            strata = engine.stratify(
-                con,
-                source=engine.parquet_source(storage.absolute(parquet_relative)),
-                value_maps=value_maps_for(organization=organization),
-                intersections=hub.intersections,
-            )
+        strata, quality = _aggregate(
+            con,
+            source=engine.parquet_source(storage.absolute(parquet_relative)),
+            organization=organization,
+            hub=hub,
+        )
     finally:
         con.close()
     progress("saving", rows_done=result.rows_read, percent=85)
-    with timings.phase("job: store counts, provenance, audit"), transaction.atomic():
+    with transaction.atomic():
         _ensure_social_need_measures(organization, derived)
-        counts = _store_counts(extract, strata)
-        _store_provenance(extract, hub, restratified=False)
-        publishing.publish_extract(extract=extract)
+        counts = _store_results(extract, strata, quality, hub, restratified=False)
         now = timezone.now()
         extract.refresh_from_db()
         for name, value in report.items():
@@ -1146,7 +1144,6 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             else None
         )
         extract.save()
-        extract_results_stored.send(sender=Extract, extract=extract, actor=job.created_by)
         audit_record(
             organization=organization,
             actor=job.created_by,
@@ -1204,6 +1201,53 @@ COUNT_COLUMNS = (
     "numerator",
     "denominator",
 )
+
+
+def _aggregate(
+    con, *, source: str, organization: Organization, hub: HubSettings
+) -> tuple[engine.Strata, tuple[list[tuple], int]]:
+    """Every count the extract publishes, from its normalized rows in one DuckDB session,
+    with one application of the value maps: the stratified counts (one GROUPING SETS scan)
+    and the REaL completeness in patients."""
+    with timings.phase("job: stratify (grouping sets)"):
+        codes = engine.map_values(
+            con, source=source, value_maps=value_maps_for(organization=organization)
+        )
+        strata = engine.stratify(
+            con, source=source, value_maps={}, intersections=hub.intersections, codes=codes
+        )
+    with timings.phase("job: quality counts"):
+        quality = engine.quality_counts(con, source=source, codes=codes)
+    return strata, quality
+
+
+def _store_results(
+    extract: Extract,
+    strata: engine.Strata,
+    quality: tuple[list[tuple], int],
+    hub: HubSettings,
+    *,
+    restratified: bool,
+) -> int:
+    """Inside the caller's transaction: store the counts, the quality counts and the
+    provenance, then decide suppression once over everything the extract publishes (results
+    and quality together, audited: DESIGN §5.7) and publish the results those decisions
+    allow. Readers see the old publication or the new one, never a mix. Returns the number
+    of stratified counts stored."""
+    with timings.phase("job: store counts, provenance, audit"):
+        counts = _store_counts(extract, strata)
+        _store_provenance(extract, hub, restratified=restratified)
+        rows, patients = quality
+        quality_store(extract=extract, rows=rows, patients=patients)
+    # Loaded here, not with the module: the web server and the worker start without pandas.
+    from . import disclosure
+    from .results import publishing
+
+    with timings.phase("job: disclosure control (decide + audit)"):
+        disclosure.protect_extract(extract=extract)
+    with timings.phase("job: publish results"):
+        publishing.publish_extract(extract=extract)
+    return counts
 
 
 def _store_counts(extract: Extract, strata: engine.Strata) -> int:
@@ -1303,21 +1347,15 @@ def extract_restratify_run(*, job_id: int, take_over: bool = False) -> None:
             hub = hub_settings_get(organization=organization)
             con = engine.connect(work)
             try:
-                strata = engine.stratify(
-                    con,
-                    source=engine.parquet_source(path),
-                    value_maps=value_maps_for(organization=organization),
-                    intersections=hub.intersections,
+                strata, quality = _aggregate(
+                    con, source=engine.parquet_source(path), organization=organization, hub=hub
                 )
             finally:
                 con.close()
             job_progress(job_id=job.pk, phase="saving", percent=80)
             with transaction.atomic():
-                counts = _store_counts(extract, strata)
-                _store_provenance(extract, hub, restratified=True)
-                publishing.publish_extract(extract=extract)
+                counts = _store_results(extract, strata, quality, hub, restratified=True)
                 Extract.objects.filter(pk=extract.pk).update(unmapped_values=strata.unmapped)
-                extract_results_stored.send(sender=Extract, extract=extract, actor=job.created_by)
                 audit_record(
                     organization=organization,
                     actor=job.created_by,

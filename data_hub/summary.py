@@ -14,7 +14,6 @@ from equity_portal.core.models import Organization
 
 from .models import Extract, Measure, StratifiedCount, dimension_label
 from .provenance import effective_k
-from .quality import selectors as quality_selectors
 from .quality.models import ALL_SITES, QUALITY_DIMENSIONS
 
 REAL_DIMENSIONS = QUALITY_DIMENSIONS  # race, ethnicity, language
@@ -69,6 +68,9 @@ def _brief(extract: Extract) -> ExtractBrief:
 def real_completeness(organization: Organization, extract: Extract) -> tuple:
     """Percent known of race, ethnicity and language in the extract's latest period, all
     sites, suppressed as on the data-quality report (the extract's disclosure decisions)."""
+    # pandas loads with the first page that needs it, not when a process starts.
+    from .quality import selectors as quality_selectors
+
     rows = [
         r
         for r in quality_selectors.completeness_rows(

@@ -641,8 +641,18 @@ class _LinearProgram:
             return "optimal", res.x
         return ("unbounded", None) if res.status == 3 else ("infeasible", None)
 
-    def integer_optimum(self, c):
-        """min c.v over integers (milp): the point, or None when unbounded/failed."""
+    def integer_optimum(self, c, target: float | None = None):
+        """min c.v over integers: the point, or None when unbounded/failed.
+
+        `target`: any integer point with c.v <= target will do (it settles the check that
+        asked), so the branch and bound stops at the first such incumbent (HiGHS's
+        `objective_target`) instead of proving the optimum; without one, or when no point
+        reaches it, the optimum. Every point returned is feasible: a witness either way."""
+        if self.highs is not None:
+            try:
+                return self._integer_highs(c, target)
+            except Exception:  # noqa: BLE001 - any binding mismatch: use milp
+                pass
         constraints = []
         if self.a_eq.shape[0]:
             constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
@@ -652,6 +662,39 @@ class _LinearProgram:
         if res.status != 0 or res.x is None:
             return None
         return np.round(res.x)
+
+    def _integer_highs(self, c, target: float | None):
+        """The integer program on a second HiGHS model of the same rows (built once per
+        component). With a target, first a feasibility program (zero objective, the row
+        c.v <= target added): the first integer point found ends it. Only when there is
+        none (a disclosure: rare) is the optimum itself computed."""
+        if getattr(self, "mip", None) is None:
+            mip = _hc._Highs()
+            mip.setOptionValue("output_flag", False)
+            if mip.passModel(self.highs.getLp()) != _hc.HighsStatus.kOk:
+                raise RuntimeError("HiGHS rejected the integer model")
+            integer = np.full(self.nv, _hc.HighsVarType.kInteger)
+            mip.changeColsIntegrality(self.nv, self.index, integer)
+            self.mip = mip
+        mip = self.mip
+        c = np.asarray(c, dtype=float)
+        ok = (_hc.HighsModelStatus.kOptimal,)
+        if target is not None:
+            nz = np.flatnonzero(c).astype(np.int32)
+            rows = mip.getNumRow()
+            mip.addRow(-_hc.kHighsInf, float(target), len(nz), nz, c[nz])
+            mip.changeColsCost(self.nv, self.index, np.zeros(self.nv))
+            try:
+                mip.run()
+                if mip.getModelStatus() in ok:
+                    return np.round(np.asarray(mip.getSolution().col_value, dtype=float))
+            finally:
+                mip.deleteRows(1, np.asarray([rows], dtype=np.int32))
+        mip.changeColsCost(self.nv, self.index, c)
+        mip.run()
+        if mip.getModelStatus() not in ok:
+            return None
+        return np.round(np.asarray(mip.getSolution().col_value, dtype=float))
 
 
 def _solve(members, var, truth, rows, rhs, k):
@@ -729,8 +772,10 @@ def _solve(members, var, truth, rows, rhs, k):
             return None
         return np.round(point)
 
-    def optimise(c):
-        """Integer minimum of c.v: (value, point) or (-inf, None) when unbounded."""
+    def optimise(c, target):
+        """Integer minimum of c.v: (value, point) or (-inf, None) when unbounded. With a
+        fractional LP optimum, an integer point reaching `target` (c.v <= target: the check
+        is settled) ends the search early; the value is then that point's."""
         nonlocal programs
         programs += 1
         status, point = lp().solve(c)
@@ -740,7 +785,7 @@ def _solve(members, var, truth, rows, rhs, k):
             raise RuntimeError("audit: the published numbers are inconsistent")
         if np.any(np.abs(point - np.round(point)) > _TOL):
             programs += 1
-            point = lp().integer_optimum(c)
+            point = lp().integer_optimum(c, target)
             if point is None:
                 return -np.inf, None
         point = np.round(point)
@@ -782,7 +827,8 @@ def _solve(members, var, truth, rows, rhs, k):
         one = np.zeros(len(targets), dtype=bool)
         one[i] = True
         c = objective(one)
-        neg_hi, point = optimise(-c)
+        # What settles the check from above: a value >= 1 (t = 0), >= k (0 < t < k), > t.
+        neg_hi, point = optimise(-c, -(1 if t == 0 else k if t < k else t + 1))
         hi = -neg_hi
         if point is not None:
             done |= satisfied_by(values(point))
@@ -792,7 +838,8 @@ def _solve(members, var, truth, rows, rhs, k):
             reason = "rate pinned" if name != "n" else "pinned"
             found.append(Finding(reason, name, 0, hi, cell=m_i))
             continue
-        lo, point = optimise(c)
+        # ... and from below: 0 (0 < t < k) or < t (t >= k).
+        lo, point = optimise(c, 0 if t < k else t - 1)
         if point is not None:
             done |= satisfied_by(values(point))
         if done[i] or (t >= k and lo != t) or (0 < t < k and lo == 0):

@@ -19,11 +19,14 @@ show a total for it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .constants import MIN_K
+
+if TYPE_CHECKING:  # pandas loads with the first frame, not with `check_k` (spc, the pages)
+    import pandas as pd
 
 __all__ = ["suppression_mask", "primary_suppression", "flag_implausible"]
 
@@ -68,6 +71,8 @@ def flag_implausible(
 ) -> pd.Series:
     """Reason a row's counts are implausible, or None: missing, negative, not a whole
     number, or numerator above denominator."""
+    import pandas as pd
+
     x = pd.to_numeric(df[numerator_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     n = pd.to_numeric(df[denominator_col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     reasons = np.select(
@@ -86,6 +91,8 @@ def flag_implausible(
 
 def counts(df: pd.DataFrame, numerator_col: str, denominator_col: str):
     """Validated (x, n) as float arrays; ValueError naming the first implausible rows."""
+    import pandas as pd
+
     flags = flag_implausible(df, numerator_col=numerator_col, denominator_col=denominator_col)
     bad = flags.notna().to_numpy()
     if bad.any():
@@ -98,6 +105,8 @@ def counts(df: pd.DataFrame, numerator_col: str, denominator_col: str):
 
 def name_ranks(groups: pd.Series) -> np.ndarray:
     """Rank of each group name in sorted order (for deterministic tie-breaks)."""
+    import pandas as pd
+
     if groups.isna().any():
         raise ValueError("group names must not be missing")
     return pd.factorize(groups.astype(str), sort=True)[0]
@@ -145,6 +154,8 @@ def suppression_mask(
     denominator (ties: smaller numerator, then group name). Raises ValueError when
     k < 11, counts are implausible, or a group appears twice in one table.
     """
+    import pandas as pd
+
     k = check_k(k)
     x, n = counts(df, numerator_col, denominator_col)
     check_unique(df, table_keys, group_col)

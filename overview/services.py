@@ -16,7 +16,6 @@ from equity_portal.core.jobs import job_claim, job_create, job_finish, job_progr
 from equity_portal.core.models import Job, Organization, User
 
 from .models import BoardReport, EvidenceRequirement
-from .pdf import board_report_pdf
 from .report import report_content
 from .requirements import DEFAULT_REQUIREMENTS
 
@@ -147,6 +146,8 @@ def board_report_build(*, report_id: int, take_over: bool = False) -> None:
             content = report_content(
                 report.organization, period_from=report.period_from, period_to=report.period_to
             )
+            from .pdf import board_report_pdf  # reportlab loads with the first report
+
             pdf = board_report_pdf(
                 content,
                 progress=lambda phase, percent: job_progress(

@@ -10,11 +10,8 @@ class QualityConfig(AppConfig):
 
     def ready(self):
         from data_hub.results import exports as results_exports
-        from data_hub.signals import extract_results_stored
 
-        from . import signals, tasks  # noqa: F401 - registers the Celery task
         from .exports import QUALITY_EXPORT
 
-        extract_results_stored.connect(signals.results_stored, dispatch_uid="quality.results")
         # Quality's export, offered through the results' downloads and export_results.
         results_exports.register("quality", QUALITY_EXPORT)

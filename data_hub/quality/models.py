@@ -6,11 +6,11 @@ extract is processed or re-stratified; the report pages read only these tables.
 
 from django.db import models
 
+from data_hub.defaults import ALL_SITES, QUALITY_DIMENSIONS
 from data_hub.models import Extract
 from equity_portal.core.models import Organization, OrgScopedManager
 
-ALL_SITES = "All sites"
-QUALITY_DIMENSIONS = ("race", "ethnicity", "language")
+__all__ = ["ALL_SITES", "QUALITY_DIMENSIONS", "QualityCount", "QualitySnapshot"]
 
 
 class QualitySnapshot(models.Model):

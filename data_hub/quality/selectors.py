@@ -29,27 +29,10 @@ from equity_portal.core.roles import Capability
 from equity_stats import DECLINED, UNKNOWN
 
 from . import charts
+from .exports import QUALITY_COLUMNS, QUALITY_EXPORT_COLUMNS
 from .models import ALL_SITES, QUALITY_DIMENSIONS, QualityCount, QualitySnapshot
 
-QUALITY_COLUMNS = (
-    "period_start",
-    "period_label",
-    "site",
-    "dimension",
-    "patients",
-    "known",
-    "unknown",
-    "declined",
-    "percent_known",
-    "percent_unknown",
-    "percent_declined",
-    "suppressed",
-)
 CATEGORIES = ("known", "unknown", "declined")
-# Exports carry proportions (0..1) like every other export; pages show percents.
-QUALITY_EXPORT_COLUMNS = tuple(
-    c.replace("percent_", "proportion_") if c.startswith("percent_") else c for c in QUALITY_COLUMNS
-)
 TREND_EXPORT_COLUMNS = ("period_label", "dimension", "proportion_known", "suppressed")
 UNMAPPED_SHOWN = 200
 _UNSET = object()

@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 
 
+def _organization_saved(sender, **kwargs):
+    """An organization's k decides suppression (`publishing.organization_saved`). Publishing
+    (and pandas with it) loads when an organization is saved, not when a process starts."""
+    from . import publishing
+
+    publishing.organization_saved(sender, **kwargs)
+
+
 class ResultsConfig(AppConfig):
     """Published results: the explorer, the disparities list, their charts and exports, the
     `export_results` command. Its models (`PublishedResult`, `PublishedSummary`) belong to
@@ -18,10 +26,10 @@ class ResultsConfig(AppConfig):
 
         from equity_portal.core.models import Organization
 
-        from . import publishing, tasks  # noqa: F401 - tasks registers the Celery task
+        from . import tasks  # noqa: F401 - registers the Celery task
 
         post_save.connect(
-            publishing.organization_saved,
+            _organization_saved,
             sender=Organization,
             dispatch_uid="data_hub.results.organization_saved",
         )

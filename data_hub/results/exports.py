@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from data_hub.models import Extract, Measure, dimension_label
+from data_hub.provenance import Provenance
 from equity_portal.core import exports
 from equity_portal.core.models import Organization
 
-from . import selectors
-from .selectors import Provenance
+# `selectors` (and pandas with it) loads with the first export, not when a process starts.
 
 RESULTS_COLUMNS = (
     "measure",
@@ -219,10 +219,14 @@ class Export:
 
 
 def results_export_rows(*, organization: Organization, extract: Extract, k: int = 0) -> list[dict]:
+    from . import selectors
+
     return results_rows(selectors.results_rows(organization=organization, extract=extract))
 
 
 def summary_export_rows(*, organization: Organization, extract: Extract, k: int = 0) -> list[dict]:
+    from . import selectors
+
     return summary_rows(selectors.summary_rows(organization=organization, extract=extract))
 
 
@@ -247,6 +251,8 @@ def build(
     export = EXPORTS.get(what)
     if export is None or file_format not in FORMATS:
         raise ValueError(f"unknown export {what!r} / {file_format!r}")
+    from . import selectors
+
     provenance = selectors.provenance_of(extract)
     k = selectors.export_k(organization)
     columns = export.columns

@@ -21,15 +21,16 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from .audit import audit_record
+
+if TYPE_CHECKING:  # openpyxl loads on the first spreadsheet, not with every process
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
 
 # Spreadsheet programs read text starting with these as a formula (the full-width forms too,
 # in East Asian locales); a tab or carriage return can start one after the cell is split.
@@ -167,6 +168,8 @@ def _expanded(columns: list[Column]) -> list[tuple[Column, bool]]:
 
 
 def _append_row(sheet, values: list, *, fonts: Font | None = None) -> None:
+    from openpyxl.cell.cell import TYPE_STRING
+
     sheet.append(values)
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
@@ -176,6 +179,8 @@ def _append_row(sheet, values: list, *, fonts: Font | None = None) -> None:
 
 
 def _fit_widths(sheet, widths: list[int]) -> None:
+    from openpyxl.utils import get_column_letter
+
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(_MAX_WIDTH, width + 2)
 
@@ -195,6 +200,8 @@ def _display_width(value, kind: str) -> int:
 def add_table_sheet(workbook: Workbook, *, title: str, columns, rows: Iterable) -> int:
     """A sheet of labelled columns (frozen bold header, formats, fitted widths); returns the
     number of data rows."""
+    from openpyxl.styles import Font
+
     columns = columns_of(columns)
     sheet = workbook.create_sheet(title[:31])
     layout = _expanded(columns)
@@ -245,6 +252,8 @@ def add_readme_sheet(
 ) -> None:
     """The "Read me" sheet: what the file is, where it comes from, the suppression rule, and
     each column's label and code."""
+    from openpyxl.styles import Font
+
     sheet = workbook.create_sheet("Read me", 0)
     bold = Font(bold=True)
     _append_row(sheet, [safe_csv_cell(title)], fonts=Font(bold=True, size=14))
@@ -284,6 +293,8 @@ def write_xlsx(
 ) -> bytes:
     """A workbook with a "Read me" sheet then the data sheet (`readme=False`: the data sheet
     alone, e.g. a file meant to be uploaded again)."""
+    from openpyxl import Workbook
+
     columns = columns_of(columns)
     workbook = Workbook()
     workbook.remove(workbook.active)

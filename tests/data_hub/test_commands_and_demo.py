@@ -82,8 +82,11 @@ def test_ingest_extract_sync_prints_counts_and_ends_with_the_extract(org, measur
 
     lines = out.getvalue().strip().splitlines()
     extract = Extract.objects.get(organization=org)
-    assert lines == ["rows read: 2", "rows accepted: 1", "rows rejected: 1", "measures: 1",
-                     "periods: 1", f"extract: {extract.pk}"]  # fmt: off
+    assert lines[:5] == ["rows read: 2", "rows accepted: 1", "rows rejected: 1", "measures: 1",
+                         "periods: 1"]  # fmt: off
+    # One patient: every published cell is below k and hidden, and the audit says so.
+    assert lines[5].startswith("small-cell protection: ") and "audit passed" in lines[5]
+    assert lines[6:] == [f"extract: {extract.pk}"]
 
 
 @pytest.mark.django_db

@@ -72,7 +72,7 @@ def linked_extract(org):
     QualitySnapshot.objects.create(
         organization=org, extract=extract, patients=343, computed_at=timezone.now()
     )
-    publish(extract)  # as the quality job does once the quality counts are stored
+    publish(extract)  # as the processing job does once the quality counts are stored
     return extract, measure
 
 

@@ -1,52 +1,14 @@
-"""Fake data hub series for Improve's tests: the same field names as data_hub.api's
+"""Data hub series for Improve's tests, built without an extract: data_hub.api's own
 SeriesPoint and MeasureSeries, with Wilson and Newcombe numbers from equity_stats."""
 
 import math
-from dataclasses import dataclass
 from datetime import date
 
+from data_hub.api import MeasureSeries as Series
+from data_hub.api import SeriesPoint as Point
 from equity_stats import newcombe_difference, wilson_interval
 
 K = 11
-
-
-@dataclass(frozen=True)
-class Point:
-    period_start: date
-    period_label: str
-    granularity: str
-    extract_id: int
-    suppressed: bool
-    numerator: int | None
-    denominator: int | None
-    rate: float | None
-    rate_lower: float | None
-    rate_upper: float | None
-    reference_suppressed: bool
-    reference_numerator: int | None
-    reference_denominator: int | None
-    reference_rate: float | None
-    reference_rate_lower: float | None
-    reference_rate_upper: float | None
-    difference: float | None
-    difference_lower: float | None
-    difference_upper: float | None
-    ratio: float | None
-    ratio_lower: float | None
-    ratio_upper: float | None
-    provenance: object = None
-
-
-@dataclass(frozen=True)
-class Series:
-    measure: str
-    measure_name: str
-    direction: str
-    dimension: str
-    dimension_label: str
-    group: str
-    reference_group: str
-    points: tuple
 
 
 def _hidden(x, n):
@@ -91,6 +53,7 @@ def point(i, x, n, rx, rn, *, direction="lower") -> Point:
         ratio=ratio,
         ratio_lower=None,
         ratio_upper=None,
+        provenance=None,  # no extract behind these points
     )
 
 

@@ -21,7 +21,7 @@ from equity_portal.core.models import Job, Organization
 
 from ... import services, timings
 from ...mapping import guess_format, suggest
-from ...models import Extract
+from ...models import Extract, ExtractProvenance
 
 
 class Command(BaseCommand):
@@ -58,9 +58,8 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {file}")
         with scope(organization=organization), command_actor("ingest_extract"):
             if sync:
-                # Every job runs in this process: inspecting (in extract_upload), processing,
-                # then the quality counts it queues (their Celery tasks run eagerly when the
-                # transaction commits).
+                # Every job runs in this process: inspecting (in extract_upload), then
+                # processing (results, quality counts, disclosure control, publication).
                 previous = celery_app.conf.task_always_eager
                 celery_app.conf.task_always_eager = True
                 try:
@@ -68,8 +67,6 @@ class Command(BaseCommand):
                         extract = self._upload_and_map(organization, path, mapping, sync)
                     with timings.phase("job"):
                         services.extract_process(job_id=extract.job_id)
-                    with timings.phase("queued jobs (quality)"):
-                        self._run_queued_jobs(extract)
                 finally:
                     celery_app.conf.task_always_eager = previous
             else:
@@ -77,6 +74,7 @@ class Command(BaseCommand):
                     extract = self._upload_and_map(organization, path, mapping, sync)
             job = self._wait(extract.job_id, timeout)
             extract.refresh_from_db()
+            protection = self._protection(extract)
         if job.status != Job.Status.SUCCEEDED:
             reason = job.message or "processing did not finish"
             raise CommandError(f"{reason} (extract: {extract.pk})")
@@ -85,10 +83,29 @@ class Command(BaseCommand):
         self.stdout.write(f"rows rejected: {extract.rows_rejected}")
         self.stdout.write(f"measures: {extract.measures_count}")
         self.stdout.write(f"periods: {extract.periods_count}")
+        if protection:
+            self.stdout.write(protection)
         self._unmapped(organization, extract)
         self.stdout.write(f"extract: {extract.pk}")
         for name, (wall, cpu) in timings.recorded().items():
             self.stdout.write(f"phase {name}: {wall:.3f} s wall, {cpu:.3f} s cpu")
+
+    @staticmethod
+    def _protection(extract) -> str:
+        """What small-cell protection hid and how long its audit took (the provenance)."""
+        figures = (
+            ExtractProvenance.objects.filter(extract=extract)
+            .values_list("disclosure", flat=True)
+            .first()
+        ) or {}
+        if "cells" not in figures:
+            return ""
+        audit = "passed" if figures.get("audit_passed") else "FAILED"
+        return (
+            f"small-cell protection: {figures['cells_protected']:,} of {figures['cells']:,} "
+            f"published cells hidden ({figures['primary']:,} below k, {figures['secondary']:,} "
+            f"to protect them); audit {audit} in {figures['seconds']} s"
+        )
 
     def _unmapped(self, organization, extract) -> None:
         """The values no value map knows, per family, with their row counts (a count below the
@@ -130,25 +147,6 @@ class Command(BaseCommand):
             raise CommandError(" ".join(error.messages)) from None
         extract.refresh_from_db()
         return extract
-
-    @staticmethod
-    def _run_queued_jobs(extract: Extract) -> None:
-        """Run here whatever is still queued for the extract (when the caller's transaction
-        has not committed, on_commit has not sent them yet), until nothing is left."""
-        while True:
-            job = (
-                Job.objects.filter(
-                    organization=extract.organization,
-                    object_id=str(extract.pk),
-                    object_type__endswith=".extract",
-                    status=Job.Status.QUEUED,
-                )
-                .order_by("pk")
-                .first()
-            )
-            if job is None:
-                return
-            celery_app.tasks[job.kind].apply(args=[job.pk], throw=True)
 
     @staticmethod
     def _wait(job_id: int, timeout: int) -> Job:
