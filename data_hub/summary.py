@@ -12,11 +12,11 @@ from django.db.models import Count, Exists, OuterRef
 
 from equity_portal.core.models import Organization
 
-from .models import Extract, Measure, StratifiedCount
+from .models import Extract, Measure, StratifiedCount, dimension_label
 from .provenance import effective_k
-from .quality.models import ALL_SITES
+from .quality.models import ALL_SITES, QUALITY_DIMENSIONS
 
-REAL_DIMENSIONS = {"race": "Race", "ethnicity": "Ethnicity", "language": "Language"}
+REAL_DIMENSIONS = QUALITY_DIMENSIONS  # race, ethnicity, language
 NEEDS_ANALYST = (Extract.Status.UPLOADED, Extract.Status.WAITING, Extract.Status.FAILED)
 IN_FLIGHT = (Extract.Status.QUEUED, Extract.Status.PROCESSING)
 
@@ -69,19 +69,13 @@ def real_completeness(organization: Organization, extract: Extract) -> tuple:
     """Percent known of race, ethnicity and language in the extract's latest period, all
     sites, suppressed as on the data-quality report (the extract's disclosure decisions)."""
     # pandas loads with the first page that needs it, not when a process starts.
-    from . import disclosure
     from .quality import selectors as quality_selectors
 
-    counts = quality_selectors.count_frame(organization=organization, extract=extract)
-    if counts.empty:
-        return ()
-    decisions = disclosure.decisions_for(
-        organization=organization, extract=extract, k=effective_k(organization)
-    )
-    frame = quality_selectors.completeness(counts, decisions=decisions)
     rows = [
         r
-        for r in quality_selectors.completeness_rows(frame)
+        for r in quality_selectors.completeness_rows(
+            organization=organization, extract=extract, k=effective_k(organization)
+        )
         if r["site"] == ALL_SITES and r["dimension"] in REAL_DIMENSIONS
     ]
     if not rows:
@@ -91,12 +85,12 @@ def real_completeness(organization: Organization, extract: Extract) -> tuple:
     return tuple(
         RealCompleteness(
             dimension=d,
-            label=label,
+            label=dimension_label(d),
             period_start=latest,
             period_label=by_dimension[d]["period_label"],
             percent_known=by_dimension[d]["percent_known"],
         )
-        for d, label in REAL_DIMENSIONS.items()
+        for d in REAL_DIMENSIONS
         if d in by_dimension
     )
 

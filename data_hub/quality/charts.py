@@ -18,13 +18,14 @@ def completeness_trend_figure(rows: list[dict], *, target: float) -> dict | None
         }
         if not values:
             continue
+        name = dimension_label(dimension)  # people read labels, never codes
         traces.append(
             core_charts.line(
                 labels,
                 [values.get(label) for label in labels],
-                name=dimension_label(dimension),
+                name=name,
                 index=index,
-                hover=f"{dimension}, %{{x}}: %{{y:.1f}}% known<extra></extra>",
+                hover=f"{name}, %{{x}}: %{{y:.1f}}% known<extra></extra>",
             )
         )
     figure = core_charts.figure(

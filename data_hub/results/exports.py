@@ -1,22 +1,27 @@
-"""CSV and XLSX exports of results, summary measures and data quality (issue 6 §5).
+"""CSV and XLSX exports of an extract (issue 6 §5): results and summary measures, and any
+export another data hub app registers (the data quality app registers "quality").
 
 One row builder per file, shared by the web downloads and `manage.py export_results`, so
 both give the same bytes. Rows are the published rows (`selectors.results_rows`), the same
 the pages, charts and the read API show: suppressed rows keep their identity and
 `suppressed=true` with every number empty. Rates are written at full precision (Python's
 shortest round-trip repr, up to 17 significant digits).
+
+This module imports no other data hub app: an app with an export of its own calls
+`register` from its AppConfig.ready() (dependencies point one way, DESIGN §2).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from data_hub.models import Extract, Measure, dimension_label
+from data_hub.provenance import Provenance
 from equity_portal.core import exports
 from equity_portal.core.models import Organization
 
-from . import selectors
-from .selectors import Provenance
+# `selectors` (and pandas with it) loads with the first export, not when a process starts.
 
 RESULTS_COLUMNS = (
     "measure",
@@ -69,7 +74,6 @@ NUMBER_COLUMNS = (
     "ratio_lower",
     "ratio_upper",
 )
-WHATS = ("results", "summary", "quality")
 FORMATS = ("csv", "xlsx")
 
 
@@ -94,10 +98,6 @@ def summary_rows(rows: Iterable[dict]) -> list[dict]:
 _KINDS = {
     "numerator": exports.COUNT,
     "denominator": exports.COUNT,
-    "patients": exports.COUNT,
-    "known": exports.COUNT,
-    "unknown": exports.COUNT,
-    "declined": exports.COUNT,
     "groups_compared": exports.COUNT,
     "rate": exports.RATE,
     "rate_lower": exports.RATE,
@@ -106,9 +106,6 @@ _KINDS = {
     "difference_lower": exports.RATE,
     "difference_upper": exports.RATE,
     "range_difference": exports.RATE,
-    "proportion_known": exports.RATE,
-    "proportion_unknown": exports.RATE,
-    "proportion_declined": exports.RATE,
     "ratio": exports.NUMBER,
     "ratio_lower": exports.NUMBER,
     "ratio_upper": exports.NUMBER,
@@ -140,23 +137,26 @@ _LABELS = {
     "ratio_lower": "Ratio, lower 95% limit",
     "ratio_upper": "Ratio, upper 95% limit",
     "significant": "Statistically significant",
-    "proportion_known": "Known",
-    "proportion_unknown": "Unknown",
-    "proportion_declined": "Declined",
-    "known": "Patients with a known value",
-    "unknown": "Patients with Unknown",
-    "declined": "Patients who declined",
 }
 
 
-def xlsx_columns(columns: Iterable[str], labels: dict | None = None) -> list[exports.Column]:
-    """Labelled, typed columns; `labels` = {column: {code: label}} (e.g. measure names)."""
+def xlsx_columns(
+    columns: Iterable[str],
+    labels: dict | None = None,
+    *,
+    headings: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
+) -> list[exports.Column]:
+    """Labelled, typed columns; `labels` = {column: {code: label}} (e.g. measure names);
+    `headings` and `kinds` add to (or override) the results' own column headings and kinds."""
     labels = labels or {}
+    headings = {**_LABELS, **(headings or {})}
+    kinds = {**_KINDS, **(kinds or {})}
     return [
         exports.Column(
             c,
-            _LABELS.get(c, c.replace("_", " ").capitalize()),
-            _KINDS.get(c, exports.TEXT),
+            headings.get(c, c.replace("_", " ").capitalize()),
+            kinds.get(c, exports.TEXT),
             labels.get(c),
         )
         for c in columns
@@ -179,13 +179,20 @@ def write_xlsx(
     provenance: Provenance,
     k: int,
     labels: dict | None = None,
+    headings: Mapping[str, str] | None = None,
+    kinds: Mapping[str, str] | None = None,
 ) -> bytes:
     rows = list(rows)
     dimension_labels = {
         r["dimension"]: dimension_label(r["dimension"]) for r in rows if "dimension" in r
     }
     return exports.write_xlsx(
-        xlsx_columns(columns, {"dimension": dimension_labels, **(labels or {})}),
+        xlsx_columns(
+            columns,
+            {"dimension": dimension_labels, **(labels or {})},
+            headings=headings,
+            kinds=kinds,
+        ),
         rows,
         title=f"Equity Portal: {title} of extract {provenance.extract_id}",
         sheet=title,
@@ -199,39 +206,57 @@ def write_xlsx(
 # --------------------------------------------------------------------------- whole exports
 
 
-def results_export_rows(*, organization: Organization, extract: Extract) -> list[dict]:
+@dataclass(frozen=True)
+class Export:
+    """One kind of export of an extract: its columns (the CSV header, in order), its rows
+    (`rows(organization=, extract=, k=)`, keys = columns, suppressed numbers None) and the
+    XLSX headings and kinds of the columns the results' own tables do not name."""
+
+    columns: tuple[str, ...]
+    rows: Callable[..., list[dict]]
+    headings: Mapping[str, str] = field(default_factory=dict)
+    kinds: Mapping[str, str] = field(default_factory=dict)
+
+
+def results_export_rows(*, organization: Organization, extract: Extract, k: int = 0) -> list[dict]:
+    from . import selectors
+
     return results_rows(selectors.results_rows(organization=organization, extract=extract))
 
 
-def summary_export_rows(*, organization: Organization, extract: Extract) -> list[dict]:
+def summary_export_rows(*, organization: Organization, extract: Extract, k: int = 0) -> list[dict]:
+    from . import selectors
+
     return summary_rows(selectors.summary_rows(organization=organization, extract=extract))
+
+
+# what -> Export: the results' own two, then those other apps register (in their ready()).
+EXPORTS: dict[str, Export] = {
+    "results": Export(RESULTS_COLUMNS, results_export_rows),
+    "summary": Export(SUMMARY_COLUMNS, summary_export_rows),
+}
+
+
+def register(what: str, export: Export) -> None:
+    """Offer `export` as /data/results/export/<what>.<format> and `export_results --what`."""
+    if EXPORTS.get(what, export) != export:
+        raise ValueError(f"another export is registered as {what!r}")
+    EXPORTS[what] = export
 
 
 def build(
     *, organization: Organization, extract: Extract, what: str, file_format: str
 ) -> tuple[bytes, str, str]:
     """(content, filename, content type) of one export."""
-    if what not in WHATS or file_format not in FORMATS:
+    export = EXPORTS.get(what)
+    if export is None or file_format not in FORMATS:
         raise ValueError(f"unknown export {what!r} / {file_format!r}")
+    from . import selectors
+
     provenance = selectors.provenance_of(extract)
     k = selectors.export_k(organization)
-    if what == "results":
-        columns, rows = (
-            RESULTS_COLUMNS,
-            results_export_rows(organization=organization, extract=extract),
-        )
-    elif what == "summary":
-        columns, rows = (
-            SUMMARY_COLUMNS,
-            summary_export_rows(organization=organization, extract=extract),
-        )
-    else:
-        from data_hub.quality import selectors as quality_selectors
-
-        columns = quality_selectors.QUALITY_EXPORT_COLUMNS
-        rows = quality_selectors.completeness_export_rows(
-            organization=organization, extract=extract, k=k
-        )
+    columns = export.columns
+    rows = export.rows(organization=organization, extract=extract, k=k)
     stem = f"{what}-extract-{extract.pk}-{provenance.method_version}"
     if file_format == "csv":
         return write_csv(columns, rows), f"{stem}.csv", "text/csv; charset=utf-8"
@@ -239,7 +264,14 @@ def build(
         Measure.objects.filter(organization=organization).values_list("code", "name")
     )
     content = write_xlsx(
-        columns, rows, title=what, provenance=provenance, k=k, labels={"measure": measure_names}
+        columns,
+        rows,
+        title=what,
+        provenance=provenance,
+        k=k,
+        labels={"measure": measure_names},
+        headings=export.headings,
+        kinds=export.kinds,
     )
     return (
         content,

@@ -75,6 +75,23 @@ ROW_FIELDS = (
     "significant",
     "excess_events",
 )
+# What the charts over time (trend, gap) read of every period's rows.
+HISTORY_FIELDS = (
+    "period_start",
+    "granularity",
+    "period_label",
+    "dimension",
+    "group",
+    "suppressed",
+    "reference_group",
+    "rate",
+    "rate_lower",
+    "rate_upper",
+    "difference",
+    "difference_lower",
+    "difference_upper",
+    "significant",
+)
 SUMMARY_FIELDS = (
     "measure_id",
     "measure__code",
@@ -115,6 +132,16 @@ def processed_extracts(*, organization: Organization, published: bool = True):
     if published:
         extracts = extracts.filter(publication__isnull=False)
     return extracts.select_related("provenance", "publication").order_by("-processed_at", "-id")
+
+
+def extract_choices(*, organization: Organization, published: bool = True) -> list[Extract]:
+    """The 20 latest processed extracts for a page's extract picker (id, name and date
+    only: an extract row carries its validation report)."""
+    return list(
+        processed_extracts(organization=organization, published=published)
+        .select_related(None)
+        .only("id", "original_name", "processed_at")[:20]
+    )
 
 
 def latest_extract(*, organization: Organization, published: bool = True) -> Extract | None:
@@ -169,17 +196,20 @@ class Catalogue:
 
 
 def catalogue(*, organization: Organization, extract: Extract) -> Catalogue:
-    """Two queries whatever the data size: the published tables and their measures."""
-    keys = (
+    """Three queries whatever the data size: the published tables' periods and dimensions
+    per measure (distinct in the database), and their measures."""
+    tables = (
         PublishedSummary.objects.filter(organization=organization, extract=extract)
         .exclude(dimension=OVERALL_DIMENSION)
-        .values_list("measure_id", "period_start", "granularity", "period_label", "dimension")
         .order_by()
     )
     periods: dict[int, set] = {}
     dimensions: dict[int, set] = {}
-    for measure_id, start, granularity, label, dimension in keys:
+    for measure_id, start, granularity, label in tables.values_list(
+        "measure_id", "period_start", "granularity", "period_label"
+    ).distinct():
         periods.setdefault(measure_id, set()).add((start, granularity, label))
+    for measure_id, dimension in tables.values_list("measure_id", "dimension").distinct():
         dimensions.setdefault(measure_id, set()).add(dimension)
     measures = list(Measure.objects.filter(organization=organization, pk__in=list(periods)))
     return Catalogue(
@@ -264,8 +294,15 @@ def filters_for(params, extract: Extract, cat: Catalogue) -> Filters | None:
     return Filters(extract, measure, dimension, period, rule, reference_group, is_own)
 
 
-def _published_rows(*, organization: Organization, f: Filters) -> list[dict]:
-    """Every period of the measure x dimension (one query, bounded by periods x groups)."""
+def _period_filter(period: tuple | None) -> dict:
+    return {} if period is None else {"period_start": period[0], "granularity": period[1]}
+
+
+def _published_rows(
+    *, organization: Organization, f: Filters, period: tuple | None = None
+) -> list[dict]:
+    """The measure x dimension's rows of one period, or of every period (one query,
+    bounded by periods x groups)."""
     return [
         _row(values)
         for values in PublishedResult.objects.filter(
@@ -273,13 +310,37 @@ def _published_rows(*, organization: Organization, f: Filters) -> list[dict]:
             extract=f.extract,
             measure=f.measure,
             dimension=f.dimension,
+            **_period_filter(period),
         )
         .order_by("period_start", "granularity", "position")
         .values(*ROW_FIELDS)
     ]
 
 
-def _published_summaries(*, organization: Organization, f: Filters) -> list[dict]:
+def _history_rows(*, organization: Organization, f: Filters) -> list[dict]:
+    """Every period of the measure x dimension with only what the charts over time read
+    (one query; an intersection has periods x groups rows, so narrow ones)."""
+    found = (
+        PublishedResult.objects.filter(
+            organization=organization,
+            extract=f.extract,
+            measure=f.measure,
+            dimension=f.dimension,
+        )
+        .order_by("period_start", "granularity", "position")
+        .values_list(*HISTORY_FIELDS)
+    )
+    rows = []
+    for values in found:
+        row = dict(zip(HISTORY_FIELDS, values, strict=True))
+        row["reference_group"] = row["reference_group"] or ""
+        rows.append(row)
+    return rows
+
+
+def _published_summaries(
+    *, organization: Organization, f: Filters, period: tuple | None = None
+) -> list[dict]:
     return [
         _row(values)
         for values in PublishedSummary.objects.filter(
@@ -287,6 +348,7 @@ def _published_summaries(*, organization: Organization, f: Filters) -> list[dict
             extract=f.extract,
             measure=f.measure,
             dimension=f.dimension,
+            **_period_filter(period),
         )
         .order_by("period_start", "granularity")
         .values(*SUMMARY_FIELDS)
@@ -404,19 +466,25 @@ def _explorer_data(organization: Organization, params) -> ExplorerPage:
     page.k = export_k(organization)
     page.provenance = provenance_of(extract)
     page.catalogue = catalogue(organization=organization, extract=extract)
-    page.extracts = list(processed_extracts(organization=organization)[:20])
+    page.extracts = extract_choices(organization=organization)
     f = filters_for(params, extract, page.catalogue)
     page.filters = f
     if f is None:
         return page
     page.dimension_choices = page.catalogue.dimension_choices(f.measure)
-    rows = _published_rows(organization=organization, f=f)
-    summaries = _published_summaries(organization=organization, f=f)
-    if not f.own_rule:
-        rows, summaries = _recompute(rows, summaries, f, page.k)
-    page.query = f.query()
     start, granularity = f.period[0], f.period[1]
-    current = [r for r in rows if r["period_start"] == start and r["granularity"] == granularity]
+    if f.own_rule:  # the published rows: the chosen period's, and every period's for charts
+        current = _published_rows(organization=organization, f=f, period=f.period)
+        rows = _history_rows(organization=organization, f=f)
+        summaries = _published_summaries(organization=organization, f=f, period=f.period)
+    else:  # another reference rule: recomputed from every period's published rows
+        rows = _published_rows(organization=organization, f=f)
+        summaries = _published_summaries(organization=organization, f=f)
+        rows, summaries = _recompute(rows, summaries, f, page.k)
+        current = [
+            r for r in rows if r["period_start"] == start and r["granularity"] == granularity
+        ]
+    page.query = f.query()
     page.rows = current
     page.summary = next(
         (s for s in summaries if s["period_start"] == start and s["granularity"] == granularity),
@@ -601,7 +669,7 @@ def disparities_page(*, organization: Organization, params) -> DisparitiesPage:
         **{k: v for k, v in RULE_LABELS.items() if k != equity_stats.REF_NAMED},
     }
     result.provenance = provenance_of(extract)
-    result.extracts = list(processed_extracts(organization=organization)[:20])
+    result.extracts = extract_choices(organization=organization)
     result.k = export_k(organization)
     return result
 

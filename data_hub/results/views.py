@@ -107,8 +107,9 @@ def disparities(request):
 
 @org_view(Capability.VIEW)
 def export(request, what: str, file_format: str):
-    """Results, summary or quality of one extract as CSV or XLSX (audited)."""
-    if what not in exports.WHATS or file_format not in exports.FORMATS:
+    """Results, summary or a registered export (quality) of one extract as CSV or XLSX
+    (audited)."""
+    if what not in exports.EXPORTS or file_format not in exports.FORMATS:
         raise Http404("No such export.")
     extract = selectors.requested_extract(
         organization=request.organization, raw=request.GET.get("extract")

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "commitments",
     "learning",
     "data_hub",
+    "data_hub.results",
     "data_hub.community",
     "data_hub.quality",
     "vision",

@@ -1,22 +1,35 @@
 """Completeness in patients from the extract's Parquet file (computed when the extract is
 processed), the report page, and small-cell suppression on it."""
 
+import io
+import json
+import re
 from datetime import date
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from openpyxl import load_workbook
 
+import equity_stats
 from data_hub import services
 from data_hub.models import Extract, ExtractProvenance, ValueMapEntry
+from data_hub.quality import selectors
 from data_hub.quality.models import ALL_SITES, QualityCount, QualitySnapshot
 from equity_portal.core.models import Job
 
 from .conftest import url
-from .factories import CommunityIndicatorFactory, ExtractFactory, ProvenanceFactory
+from .factories import (
+    CommunityIndicatorFactory,
+    ExtractFactory,
+    ProvenanceFactory,
+    fixture_extract,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +254,105 @@ def test_trend_csv_download(org, analyst):
     known = [float(line.split(",")[2]) for line in lines[1:] if line.split(",")[2]]
     assert known and all(0.0 <= value <= 1.0 for value in known)
     assert any(0.0 < value < 1.0 for value in known)
+
+
+def test_report_shows_every_dimension_by_its_label_never_its_code(org, analyst):
+    extract = quality_extract(org)
+    quality_compute(extract_id=extract.pk)  # "martian" is an unmapped race
+    html = analyst.get(url(org, "quality:report")).content.decode()
+    cells = re.findall(r"<td>([^<]*)</td>", html)
+    for code, label in (("race", "Race"), ("ethnicity", "Ethnicity"), ("language", "Language")):
+        assert code not in cells
+        assert label in cells
+    for table in ("completeness-by-period", "completeness-by-site", "distribution"):
+        body = re.search(rf'id="{table}".*?</table>', html, re.S).group(0)
+        assert "<td>Race</td>" in body and "<td>race</td>" not in body
+    unmapped = re.search(r'id="unmapped-h".*?</section>', html, re.S).group(0)
+    assert "<td>Race</td><td>martian</td>" in unmapped
+    figure = json.loads(
+        re.search(r'id="completeness-trend-data"[^>]*>(.*?)</script>', html, re.S).group(1)
+    )
+    names = {trace["name"] for trace in figure["data"] if trace.get("type") == "scatter"}
+    assert {"Race", "Ethnicity", "Language"} <= names
+    for trace in figure["data"]:
+        assert not trace.get("hovertemplate", "").startswith(("race", "ethnicity", "language"))
+
+
+def test_quality_xlsx_shows_labels_and_the_csv_keeps_its_codes(org, analyst):
+    extract, _ = fixture_extract(org)
+    make_quality_counts(org, extract)
+    csv_lines = (
+        analyst.get(url(org, "results:export", what="quality", file_format="csv"))
+        .content.decode()
+        .splitlines()
+    )
+    assert csv_lines[0] == ",".join(selectors.QUALITY_EXPORT_COLUMNS)  # machine-first, unchanged
+    assert {line.split(",")[3] for line in csv_lines[1:]} == {"race"}
+    response = analyst.get(url(org, "results:export", what="quality", file_format="xlsx"))
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    rows = list(workbook.worksheets[1].iter_rows(values_only=True))
+    header = rows[0]
+    assert "Dimension" in header and "Patients with a known value" in header
+    assert "Known" in header and "known" not in header
+    assert {r[header.index("Dimension")] for r in rows[1:]} == {"Race"}
+
+
+class _NothingHidden:
+    def quality_hidden(self, *key):
+        return False
+
+    def group_hidden(self, *key):
+        return False
+
+
+def test_figures_equal_the_statistics_module(org):
+    """The page sums stored counts in the database; its figures are equity_stats'."""
+    extract = quality_extract(org)
+    quality_compute(extract_id=extract.pk)
+    stored = pd.DataFrame.from_records(
+        QualityCount.objects.filter(extract=extract).values(
+            "period_start", "granularity", "site", "dimension", "group", "patients"
+        )
+    )
+    rows = selectors.completeness_rows(
+        organization=org, extract=extract, k=11, decisions=_NothingHidden()
+    )
+    expected = equity_stats.data_quality(
+        stored, count_col="patients", by=["dimension", "site", "period_start", "granularity"]
+    )
+    assert len(rows) == len(expected) > 3
+    by_key = {(r["dimension"], r["site"], r["period_start"]): r for r in rows}
+    for e in expected.to_dict("records"):
+        row = by_key[(e["dimension"], e["site"], e["period_start"])]
+        assert row["patients"] == e["total"]
+        for c in selectors.CATEGORIES:
+            assert row[c] == e[c]
+            assert row[f"percent_{c}"] == e[f"percent_{c}"]  # the same float, not close to it
+    distribution = selectors.distribution(
+        organization=org, extract=extract, rows=rows, decisions=_NothingHidden()
+    )
+    latest = stored[stored["site"] == ALL_SITES]
+    expected = equity_stats.category_distribution(latest, count_col="patients", by=["dimension"])
+    assert [(d["dimension"], d["group"], d["patients"], d["percent"]) for d in distribution] == [
+        (e["dimension"], e["group"], e["count"], e["percent"]) for e in expected.to_dict("records")
+    ]
+
+
+def test_report_follows_recomputed_counts(org, analyst):
+    """The figures are kept per extract and data version: new quality counts (a new
+    snapshot) show at once."""
+    extract = quality_extract(org)
+    quality_compute(extract_id=extract.pk)
+
+    def race_patients():
+        html = analyst.get(url(org, "quality:report")).content.decode()
+        table = re.search(r'id="completeness-by-period".*?</table>', html, re.S).group(0)
+        row = re.search(r"<td>Race</td><td class=\"num\">(\d+)</td>", table)
+        return int(row.group(1))
+
+    assert race_patients() == 90
+    QualityCount.objects.filter(
+        extract=extract, site=ALL_SITES, dimension="race", group="White"
+    ).update(patients=1042)
+    QualitySnapshot.objects.filter(extract=extract).update(computed_at=timezone.now())
+    assert race_patients() == 1090

@@ -1,8 +1,7 @@
 """`manage.py export_results --org SLUG --what results|summary|quality --format csv|xlsx
 [--extract ID] --out FILE`: the same files as the web downloads (issue 6 §5), audited.
-
-It lives in the data quality app because `data_hub.results` is a package, not an app, and
-Django only discovers the commands of installed apps."""
+`--what` takes any registered export (`exports.EXPORTS`: the results' own and the data
+quality app's)."""
 
 from pathlib import Path
 
@@ -19,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="organization slug")
-        parser.add_argument("--what", required=True, choices=exports.WHATS)
+        parser.add_argument("--what", required=True, choices=sorted(exports.EXPORTS))
         parser.add_argument("--format", required=True, choices=exports.FORMATS, dest="file_format")
         parser.add_argument("--extract", type=int, help="extract id (default: latest processed)")
         parser.add_argument("--out", required=True, help="file to write")
