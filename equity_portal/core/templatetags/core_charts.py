@@ -4,7 +4,7 @@ exports keep full precision). A missing number (None) prints as an em dash."""
 import html
 
 from django import template
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from equity_portal.core import palette
@@ -29,27 +29,6 @@ def pp(value):
     if value is None:
         return DASH
     return f"{100 * float(value):+.1f} pp"
-
-
-@register.simple_tag
-def chart_cell(row: dict, column: str):
-    """One <td> of a chart's data table: "suppressed" for a suppressed cell's numbers."""
-    value = row.get(column)
-    if row.get("suppressed") and value is None:
-        return mark_safe('<td class="suppressed">suppressed</td>')  # noqa: S308 - constant
-    if value is True:
-        text = "yes"
-    elif value is False:
-        text = "no"
-    elif value is None:
-        text = DASH
-    elif column in RATE_COLUMNS:
-        text = pct(value)
-    elif column in GAP_COLUMNS:
-        text = pp(value)
-    else:
-        text = value
-    return format_html("<td>{}</td>", text)
 
 
 FORMATTERS = {"pct": pct, "pp": pp}
@@ -85,25 +64,6 @@ def chart_head(chart: dict):
     return format_html_join("", '<th scope="col">{}</th>', ((h,) for h in headers))
 
 
-def _cell_text(row: dict, column: str, formats: dict | None = None) -> tuple[str, bool]:
-    value = row.get(column)
-    if row.get("suppressed") and value is None:
-        return "suppressed", True
-    if value is True:
-        return "yes", False
-    if value is False:
-        return "no", False
-    if value is None:
-        return DASH, False
-    if formats and column in formats:
-        return FORMATTERS[formats[column]](value), False
-    if column in RATE_COLUMNS:
-        return pct(value), False
-    if column in GAP_COLUMNS:
-        return pp(value), False
-    return escape(value), False
-
-
 def _column_formatter(column: str, formats: dict | None):
     """How one column's numbers print, chosen once per table (not per cell)."""
     if formats and column in formats:
@@ -118,7 +78,8 @@ def _column_formatter(column: str, formats: dict | None):
 @register.simple_tag
 def chart_rows(chart: dict):
     """The <tr>s of a chart's data table in one pass (a table can have thousands of
-    cells: template loops per cell cost most of a page's time). Same cells as `_cell_text`."""
+    cells: template loops per cell cost most of a page's time). A missing number prints
+    "suppressed" in a suppressed row, else a dash."""
     formats = chart.get("formats")
     columns = [(c, _column_formatter(c, formats)) for c in chart["columns"]]
     blank, hidden = f"<td>{DASH}</td>", '<td class="suppressed">suppressed</td>'
