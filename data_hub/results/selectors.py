@@ -298,6 +298,13 @@ def _period_filter(period: tuple | None) -> dict:
     return {} if period is None else {"period_start": period[0], "granularity": period[1]}
 
 
+def _published(*, organization: Organization, f: Filters):
+    """The chosen extract's published rows of the measure x dimension, in table order."""
+    return PublishedResult.objects.filter(
+        organization=organization, extract=f.extract, measure=f.measure, dimension=f.dimension
+    ).order_by("period_start", "granularity", "position")
+
+
 def _published_rows(
     *, organization: Organization, f: Filters, period: tuple | None = None
 ) -> list[dict]:
@@ -305,14 +312,8 @@ def _published_rows(
     bounded by periods x groups)."""
     return [
         _row(values)
-        for values in PublishedResult.objects.filter(
-            organization=organization,
-            extract=f.extract,
-            measure=f.measure,
-            dimension=f.dimension,
-            **_period_filter(period),
-        )
-        .order_by("period_start", "granularity", "position")
+        for values in _published(organization=organization, f=f)
+        .filter(**_period_filter(period))
         .values(*ROW_FIELDS)
     ]
 
@@ -320,16 +321,7 @@ def _published_rows(
 def _history_rows(*, organization: Organization, f: Filters) -> list[dict]:
     """Every period of the measure x dimension with only what the charts over time read
     (one query; an intersection has periods x groups rows, so narrow ones)."""
-    found = (
-        PublishedResult.objects.filter(
-            organization=organization,
-            extract=f.extract,
-            measure=f.measure,
-            dimension=f.dimension,
-        )
-        .order_by("period_start", "granularity", "position")
-        .values_list(*HISTORY_FIELDS)
-    )
+    found = _published(organization=organization, f=f).values_list(*HISTORY_FIELDS)
     rows = []
     for values in found:
         row = dict(zip(HISTORY_FIELDS, values, strict=True))

@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 
 from data_hub import engine
 from data_hub.defaults import ALL_SITES, DECLINED, HISPANIC, UNKNOWN
+from tests.data_hub_results.test_quality_report import SCHEMA
 
 Q1 = date(2025, 1, 1)
 RACES = [" White ", "WHITE", "black", "Hispanic", "declined", "", None, "martian", "Asian"]
@@ -54,22 +55,7 @@ def _parquet(path):
                 "age_band": UNKNOWN,
             }
         )
-    schema = pa.schema(
-        [
-            ("line", pa.int64()),
-            ("pid", pa.string()),
-            ("measure", pa.string()),
-            ("period_start", pa.date32()),
-            ("granularity", pa.string()),
-            ("period_label", pa.string()),
-            ("numerator", pa.int64()),
-            ("denominator", pa.int64()),
-            ("excluded", pa.bool_()),
-            *[(c, pa.string()) for c in ("race", "ethnicity", "language", "sex", "payer")],
-            ("site", pa.string()),
-            ("age_band", pa.string()),
-        ]
-    )
+    schema = SCHEMA  # the normalized Parquet file's columns, as the quality tests write it
     pq.write_table(pa.table({n: [r[n] for r in rows] for n in schema.names}, schema=schema), path)
     return engine.parquet_source(path)
 
