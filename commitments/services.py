@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from equity_portal.core import revision
 from equity_portal.core.audit import audit_record
 from equity_portal.core.models import Membership, Organization, User
 
@@ -66,6 +67,7 @@ def _create_version(
         )
         for position, q in enumerate(questions, start=1)
     )
+    revision.bump(organization.pk)  # bulk_create sends no signal
     return questionnaire
 
 

@@ -300,6 +300,8 @@ class ExtractProvenance(models.Model):
 class StratifiedCount(models.Model):
     """Numerator and denominator of one measure x period x dimension x group of one extract."""
 
+    revision_tracked = False  # bulk rows: see core/revision.py
+
     class Granularity(models.TextChoices):
         MONTH = "month", "Month"
         QUARTER = "quarter", "Quarter"
@@ -370,6 +372,8 @@ class Publication(models.Model):
 
 class PublishedResult(models.Model):
     """One extract x measure x period x dimension x group as people may see it."""
+
+    revision_tracked = False  # bulk rows: see core/revision.py
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
@@ -458,6 +462,8 @@ class PublishedResult(models.Model):
 class PublishedSummary(models.Model):
     """One table (extract x measure x period x dimension): its reference and the summary
     disparity measures, or blank with the reason."""
+
+    revision_tracked = False  # bulk rows: see core/revision.py
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")

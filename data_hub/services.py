@@ -24,6 +24,7 @@ from django_scopes import scope, scopes_disabled
 from duckdb import __version__ as duckdb_version
 
 import equity_stats
+from equity_portal.core import revision
 from equity_portal.core.audit import audit_record
 from equity_portal.core.exports import restore_cell
 from equity_portal.core.jobs import (
@@ -108,6 +109,7 @@ def value_maps_seed_defaults(*, organization: Organization) -> int:
     created = ValueMapEntry.objects.bulk_create(
         entries, batch_size=BULK_BATCH, ignore_conflicts=True
     )
+    revision.bump(organization.pk)  # bulk_create sends no signal
     hub_settings_get(organization=organization)
     return len(created)
 
@@ -586,6 +588,7 @@ def extract_inspect(*, job_id: int, take_over: bool = False) -> None:
                 headers=info["headers"],
                 header_signature=mapping.header_signature(info["headers"]),
             )
+            revision.bump(extract.organization_id)
             audit_record(
                 organization=extract.organization,
                 actor=job.created_by,
@@ -953,6 +956,7 @@ def extract_job_failed(sender, job: Job, **kwargs) -> None:
         Extract.objects.filter(
             pk=int(job.object_id), job_id=job.pk, status__in=ACTIVE_STATUSES
         ).update(status=Extract.Status.FAILED)
+        revision.bump(job.organization_id)
 
 
 # --------------------------------------------------------------------------------------------
@@ -996,11 +1000,13 @@ def extract_process(*, job_id: int, take_over: bool = False) -> None:
 
 def _fail(extract: Extract, job: Job, message: str) -> None:
     Extract.objects.filter(pk=extract.pk).update(status=Extract.Status.FAILED)
+    revision.bump(extract.organization_id)
     job_finish(job_id=job.pk, status=Job.Status.FAILED, message=message)
 
 
 def _wait(extract: Extract, job: Job, message: str, fields: dict) -> None:
     Extract.objects.filter(pk=extract.pk).update(status=Extract.Status.WAITING, **fields)
+    revision.bump(extract.organization_id)
     job_finish(job_id=job.pk, status=Job.Status.WAITING, message=message)
 
 
@@ -1026,6 +1032,7 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
     organization = extract.organization
     progress = _progress(job.pk)
     Extract.objects.filter(pk=extract.pk).update(status=Extract.Status.PROCESSING)
+    revision.bump(extract.organization_id)
     if (
         extract.raw_deleted_at
         or not extract.raw_path
@@ -1356,6 +1363,7 @@ def extract_restratify_run(*, job_id: int, take_over: bool = False) -> None:
             with transaction.atomic():
                 counts = _store_results(extract, strata, quality, hub, restratified=True)
                 Extract.objects.filter(pk=extract.pk).update(unmapped_values=strata.unmapped)
+                revision.bump(extract.organization_id)
                 audit_record(
                     organization=organization,
                     actor=job.created_by,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_scopes import scope
 
+from equity_portal.core import revision
 from equity_portal.core.audit import audit_record
 from equity_portal.core.models import Membership, Organization, User
 
@@ -107,6 +108,7 @@ def learning_seed_defaults(*, organization: Organization, actor: User | None = N
             if row["seed_key"] not in resource_keys and row["title"].lower() not in titles
         ]
         Resource.objects.bulk_create(new_resources)
+        revision.bump(organization.pk)  # bulk_create sends no signal
         have_terms = set(
             GlossaryTerm.objects.filter(organization=organization).values_list("seed_key", "slug")
         )
@@ -368,6 +370,7 @@ def learning_plan_create(
         PlanItem(organization=organization, plan=plan, resource=resource, due_date=due_date)
         for resource, due_date in items
     )
+    revision.bump(organization.pk)  # bulk_create sends no signal
     audit_record(
         organization=organization,
         actor=actor,

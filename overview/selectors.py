@@ -5,7 +5,7 @@ The overview imports the steps; no step imports it (import-linter)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from commitments import selectors as commit_selectors
 from data_hub import api
+from equity_portal.core import revision
 from equity_portal.core.evidence import MET, NONE, PARTLY, evidence_providers
 from equity_portal.core.models import Membership, Organization
 from equity_portal.core.roles import Capability
@@ -233,28 +234,44 @@ class Overview:
         return not all(step.done for step in self.first_steps)
 
 
-def overview(organization: Organization, membership: Membership | None) -> Overview:
-    """Every step's summary; with a viewer, what needs their attention too."""
+def _organization_panels(organization: Organization) -> Overview:
+    """What every viewer sees: the five steps' summaries and the priority goals."""
     commit = commit_summary(organization)
     learn = learn_summary(organization)
     data = data_summary(organization)
-    priorities = steps45.priority_goals(organization)
-    attention = []
-    if membership is not None:
-        attention = [
-            AttentionItem(a.kind, a.text, a.url, a.detail, a.severity)
-            for a in steps45.attention(organization, membership, priorities)
-        ] + attention_for(organization, membership)
     return Overview(
         commit=commit,
         learn=learn,
         data=data,
         vision=steps45.vision_summary(organization),
         improve=steps45.improve_summary(organization),
-        priorities=priorities,
-        attention=attention,
+        priorities=steps45.priority_goals(organization),
+        attention=[],
         first_steps=first_steps(organization, commit=commit, learn=learn, data=data),
     )
+
+
+def overview(organization: Organization, membership: Membership | None) -> Overview:
+    """Every step's summary (the same for every viewer) and, with a viewer, what needs their
+    attention: both memoized per content revision (core/revision.py)."""
+    panels = revision.memoized(
+        "overview", organization, (), lambda: _organization_panels(organization)
+    )
+    if membership is None:
+        return panels
+    attention = revision.memoized(
+        "overview.attention",
+        organization,
+        (membership.pk, membership.role),
+        lambda: (
+            [
+                AttentionItem(a.kind, a.text, a.url, a.detail, a.severity)
+                for a in steps45.attention(organization, membership, panels.priorities)
+            ]
+            + attention_for(organization, membership)
+        ),
+    )
+    return replace(panels, attention=attention)
 
 
 # --------------------------------------------------------------------------- evidence

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_scopes import scope, scopes_disabled
 
+from equity_portal.core import revision
 from equity_portal.core.audit import audit_record
 from equity_portal.core.evidence import evidence_providers
 from equity_portal.core.jobs import job_claim, job_create, job_finish, job_progress
@@ -37,6 +38,7 @@ def requirements_seed_defaults(*, organization: Organization) -> int:
         if spec["code"] not in existing
     ]
     EvidenceRequirement.objects.bulk_create(new)
+    revision.bump(organization.pk)  # bulk_create sends no signal
     return len(new)
 
 

@@ -54,7 +54,10 @@ def _empty_cache():
     cached results keyed by them (an extract's disclosure decisions) must not leak."""
     from django.core.cache import cache
 
+    from equity_portal.core import revision
+
     cache.clear()
+    revision.clear()  # the pages' memo, keyed by organization ids that repeat too
     yield
 
 

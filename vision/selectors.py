@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 
 from data_hub import api
+from equity_portal.core import revision as content_revision
 from equity_portal.core.models import AuditEvent, Membership, Organization, Team
 from equity_portal.core.roles import Capability
 from equity_portal.core.teams import team_list as core_team_list
@@ -439,7 +440,10 @@ def vision_summary(*, organization: Organization) -> dict:
 
 def home_panel(request) -> str:
     """The approved vision on the organization's home page (registered with the core)."""
-    vision = approved_vision(request.organization)
+    organization = request.organization
+    vision = content_revision.memoized(
+        "vision.home", organization, (), lambda: approved_vision(organization)
+    )
     if vision is None:
         return ""
     return render_to_string("vision/_home_vision.html", {"vision": vision}, request=request)

@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from data_hub import api
+from equity_portal.core import revision as content_revision
 from equity_portal.core.audit import audit_record
 from equity_portal.core.models import Membership, Organization, Team, User
 from equity_portal.core.roles import Capability
@@ -665,6 +666,7 @@ def charter_revise(*, charter: Charter, actor: User | None) -> Charter:
         CharterPartner(organization=p.organization, charter=new, partner=p.partner, role=p.role)
         for p in charter.partner_roles.all()
     )
+    content_revision.bump(new.organization_id)  # bulk_create sends no signal
     _charter_event(charter, actor, "revise", new_revision=new.revision)
     _charter_event(new, actor, "create", title=new.title, revision_of=charter.revision)
     return new

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from data_hub.models import DIMENSIONS, Measure
 from data_hub.sources import FileTooLarge, Limits, check_xlsx_size
+from equity_portal.core import revision
 from equity_portal.core.audit import audit_record
 from equity_portal.core.models import Organization, User
 
@@ -240,6 +241,7 @@ def indicators_import(*, organization: Organization, actor: User, uploaded_file)
         raise IndicatorImportError(errors)
     with transaction.atomic():
         CommunityIndicator.objects.bulk_create(objects, batch_size=1000)
+        revision.bump(organization.pk)  # bulk_create sends no signal
         audit_record(
             organization=organization,
             actor=actor,

@@ -32,6 +32,8 @@ class QualityCount(models.Model):
     """Distinct patients of one extract x period x site x dimension x group. Site
     "All sites" counts each patient once across sites."""
 
+    revision_tracked = False  # bulk rows: see core/revision.py
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="+")
     period_start = models.DateField()

@@ -23,6 +23,7 @@ from data_hub.community import selectors as community_selectors
 from data_hub.models import Extract, ExtractProvenance, dimension_label
 from data_hub.provenance import Provenance, effective_k
 from data_hub.results import selectors as results_selectors
+from equity_portal.core import revision
 from equity_portal.core.charts import with_provenance
 from equity_portal.core.models import Organization
 from equity_portal.core.roles import Capability
@@ -270,6 +271,8 @@ class QualityReport:
     """Everything the data quality report shows for one extract."""
 
     extract: Extract | None
+    # Names this answer in the cache of rendered fragments (set by core/revision.py).
+    memo_key: str = field(default_factory=revision.unique_key)
     extracts: list[Extract] = field(default_factory=list)
     snapshot: QualitySnapshot | None = None
     provenance: Provenance | None = None
@@ -295,6 +298,19 @@ def requested_extract(*, organization: Organization, params) -> Extract | None:
 
 
 def report_page(*, organization: Organization, params, membership) -> QualityReport:
+    """The data-quality report (memoized per content revision: core/revision.py)."""
+    # Row counts of rare spellings can single out a few patients: exact only for roles
+    # that manage data, otherwise protected like any published count (issue 10).
+    exact = membership is not None and membership.can(Capability.MANAGE_DATA)
+    return revision.memoized(
+        "quality.report",
+        organization,
+        (revision.params_key(params), exact),
+        lambda: _report_page(organization, params, exact),
+    )
+
+
+def _report_page(organization: Organization, params, exact: bool) -> QualityReport:
     extract = requested_extract(organization=organization, params=params)
     page = QualityReport(extract=extract)
     if extract is None:
@@ -321,9 +337,6 @@ def report_page(*, organization: Organization, params, membership) -> QualityRep
     page.distribution = with_community(
         found.distribution, community_selectors.population_shares(organization=organization)
     )
-    # Row counts of rare spellings can single out a few patients: exact only for roles
-    # that manage data, otherwise protected like any published count (issue 10).
-    exact = membership is not None and membership.can(Capability.MANAGE_DATA)
     page.counts = disclosure.operational_counts(extract=extract, exact=exact, k=k)
     unmapped = [
         {"family": family, "family_label": dimension_label(family), "value": value, "rows": n}

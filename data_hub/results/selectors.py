@@ -31,6 +31,7 @@ from data_hub.models import (
     dimension_label,
 )
 from data_hub.provenance import Provenance, effective_k
+from equity_portal.core import revision
 from equity_portal.core.models import Organization
 from equity_portal.core.tenancy import get_for_org
 
@@ -435,6 +436,8 @@ def explorer_url(organization: Organization, **params) -> str:
 @dataclass
 class ExplorerPage:
     extract: Extract | None
+    # Names this answer in the cache of rendered fragments (set by core/revision.py).
+    memo_key: str = field(default_factory=revision.unique_key)
     extracts: list[Extract] = field(default_factory=list)
     catalogue: Catalogue | None = None
     filters: Filters | None = None
@@ -451,6 +454,16 @@ class ExplorerPage:
 
 
 def _explorer_data(organization: Organization, params) -> ExplorerPage:
+    """Memoized per content revision and parameters (core/revision.py)."""
+    return revision.memoized(
+        "results.explorer",
+        organization,
+        revision.params_key(params),
+        lambda: _compute_explorer(organization, params),
+    )
+
+
+def _compute_explorer(organization: Organization, params) -> ExplorerPage:
     extract = requested_extract(organization=organization, raw=params.get("extract"))
     page = ExplorerPage(extract=extract)
     if extract is None:
@@ -522,6 +535,8 @@ def chart_data(*, organization: Organization, params, chart: str) -> tuple[Explo
 @dataclass
 class DisparitiesPage:
     extract: Extract | None
+    # Names this answer in the cache of rendered fragments (set by core/revision.py).
+    memo_key: str = field(default_factory=revision.unique_key)
     extracts: list[Extract] = field(default_factory=list)
     provenance: Provenance | None = None
     k: int = equity_stats.MIN_K
@@ -620,6 +635,16 @@ def _recomputed_disparities(*, organization: Organization, extract: Extract, rul
 
 
 def disparities_page(*, organization: Organization, params) -> DisparitiesPage:
+    """Memoized per content revision and parameters (core/revision.py)."""
+    return revision.memoized(
+        "results.disparities",
+        organization,
+        revision.params_key(params),
+        lambda: _compute_disparities(organization, params),
+    )
+
+
+def _compute_disparities(organization: Organization, params) -> DisparitiesPage:
     extract = requested_extract(organization=organization, raw=params.get("extract"))
     result = DisparitiesPage(extract=extract)
     if extract is None:

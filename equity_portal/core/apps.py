@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Equity Portal core"
 
     def ready(self):
-        from . import auth  # noqa: F401 - connects the log-in audit receivers
+        from . import (
+            auth,  # noqa: F401 - connects the log-in audit receivers
+            revision,
+        )
+
+        revision.connect()

@@ -5,6 +5,7 @@ provider (or an undefined term), terms render as plain text, so pages never show
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from . import revision
 from .models import Organization
 
 
@@ -26,4 +27,9 @@ def register_glossary_provider(provider: GlossaryProvider) -> None:
 
 
 def glossary_index(organization: Organization) -> Mapping[str, GlossaryEntry]:
-    return _provider(organization) if _provider is not None else {}
+    """Memoized per content revision (core/revision.py): the index is ~80 terms and aliases,
+    each with its URL, and many pages link a few terms."""
+    if _provider is None:
+        return {}
+    provider = _provider
+    return revision.memoized("glossary", organization, (), lambda: provider(organization))

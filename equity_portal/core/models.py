@@ -97,6 +97,9 @@ class Organization(models.Model):
     )
     # Not a key: an input to HKDF with the server secret (see core/pseudonymize.py).
     pseudonym_salt = models.CharField(max_length=64, default="", editable=False)
+    # Bumped by every change of the organization's content (core/revision.py): pages that
+    # compose many selectors are memoized per revision.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -114,7 +117,16 @@ class Organization(models.Model):
     def save(self, *args, **kwargs):
         if not self.pseudonym_salt:
             self.pseudonym_salt = secrets.token_hex(32)
+        if self.pk is not None and kwargs.get("update_fields") is None and not self._state.adding:
+            # Never write back a revision read before a concurrent change: only bump it.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if f.name not in ("id", "revision")
+            ]
         super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is not None:
+            from . import revision
+
+            revision.bump(self.pk)
 
 
 class Membership(models.Model):
@@ -242,6 +254,8 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 class AuditEvent(models.Model):
     """Append-only: who did what, when, in which organization. Never updated or deleted."""
+
+    revision_tracked = False  # bulk rows: see core/revision.py
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="audit_events"

@@ -113,9 +113,21 @@ def test_glossary_url_tag(org):
 
 def test_link_tag_reads_the_glossary_once_per_request(org, django_assert_num_queries):
     request = RequestFactory().get("/")
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the organization's content revision, then the terms
         _render(org, '{% glossary_link "PDSA" %} {% glossary_link "SMART goal" %}', request)
         _render(org, '{% glossary_link "Disparity" %}', request)
+    # Another request, nothing changed: only the revision is read (core/revision.py).
+    with django_assert_num_queries(1):
+        _render(org, '{% glossary_link "PDSA" %}', RequestFactory().get("/"))
+
+
+def test_link_tag_follows_an_edited_definition(org):
+    term = GlossaryTerm.objects.get(organization=org, slug="pdsa")
+    _render(org, '{% glossary_link "PDSA" %}', RequestFactory().get("/"))
+    term.definition = "Plan, do, study, act: a small test of change."
+    term.save()
+    html = _render(org, '{% glossary_link "PDSA" %}', RequestFactory().get("/"))
+    assert "a small test of change" in html
 
 
 def test_link_tag_never_links_to_another_organizations_terms(org, other_org):
