@@ -10,9 +10,11 @@ What it does, all in a throwaway directory that is deleted at the end:
 - a scratch environment: its own SQLite database, Celery filesystem broker folder and private
   storage, DEBUG off, tasks run eagerly so `seed_demo` processes the demo extract in-process
   (checked before the load starts);
-- gunicorn (sync workers) on a free loopback port, as in production (README "Production");
-- N clients (default 20), each logged in as `leader@demo.test` through the real login form (CSRF
-  token, its own session cookie), warm up once on every page, then up to three runs:
+- gunicorn (sync workers) on a free loopback port, as in production (README "Production": it
+  reads the project's gunicorn.conf.py);
+- N clients (default 20), logged in as the demo's leader, analyst, champion and admin in turn
+  through the real login form (CSRF token, its own session cookie), warm up once on every page,
+  then up to three runs:
   * alone: one client requests each page `--alone` times in turn, nothing else running: the
     server time of one request by itself (target: median < 50 ms per page);
   * think: the N users request the pages round-robin, each waiting 0.5-1.5 s (uniform)
@@ -54,7 +56,10 @@ TARGET_P95_MS = 150.0
 TARGET_ALONE_MS = 50.0
 THINK_SECONDS = (0.5, 1.5)
 ORG = "demo"
-USER = "leader@demo.test"
+# The demo's users, one per role: the clients take them in turn, so pages that differ by viewer
+# (the overview's attention list, what each role may see) are measured for every role.
+USERS = ("leader@demo.test", "analyst@demo.test", "champion@demo.test", "admin@demo.test")
+USER = USERS[0]  # the one profiled
 PASSWORD = os.environ.get("DEMO_PASSWORD") or "equity-demo-2026"
 
 PAGES = [
@@ -223,8 +228,9 @@ def stop(server: subprocess.Popen | None) -> None:
 class Client:
     """One user: a cookie jar (session + CSRF cookies) and an opener that uses it."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, user: str = USER):
         self.base = base
+        self.user = user
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
@@ -238,7 +244,7 @@ class Client:
         data = urllib.parse.urlencode(
             {
                 "csrfmiddlewaretoken": match.group(1),
-                "username": USER,
+                "username": self.user,
                 "password": PASSWORD,
                 "next": f"/o/{ORG}/",
             }
@@ -248,7 +254,7 @@ class Client:
             response.read()
             landed = urllib.parse.urlsplit(response.geturl()).path
         if not any(cookie.name == "sessionid" for cookie in self.jar) or landed != f"/o/{ORG}/":
-            raise RuntimeError(f"login failed for {USER} (landed on {landed})")
+            raise RuntimeError(f"login failed for {self.user} (landed on {landed})")
 
     def get(self, path: str) -> tuple[float, bool]:
         """Latency in ms and whether the page answered 200 itself (no redirect)."""
@@ -417,13 +423,16 @@ def main() -> int:
         log = tmp / "gunicorn.log"
         server = start_gunicorn(env, port, args.workers, log)
         wait_ready(base, server, log)
-        clients = [Client(base) for _ in range(args.users)]
+        clients = [Client(base, USERS[i % len(USERS)]) for i in range(args.users)]
         for client in clients:
             client.login()
         for client in clients:  # warm up: every worker imports, loads templates, caches
             for _, path in PAGES:
                 client.get(path)
-        print(f"{len(clients)} clients logged in as {USER} and warmed up on {len(PAGES)} pages")
+        print(
+            f"{len(clients)} clients logged in as {', '.join(USERS)} in turn and warmed up on"
+            f" {len(PAGES)} pages"
+        )
         passed = True
         if args.mode in ("all", "alone"):
             result = run_alone(clients[0], args.alone)
