@@ -453,17 +453,8 @@ class ExplorerPage:
     query: str = ""
 
 
+@revision.memoized_by_params("results.explorer")
 def _explorer_data(organization: Organization, params) -> ExplorerPage:
-    """Memoized per content revision and parameters (core/revision.py)."""
-    return revision.memoized(
-        "results.explorer",
-        organization,
-        revision.params_key(params),
-        lambda: _compute_explorer(organization, params),
-    )
-
-
-def _compute_explorer(organization: Organization, params) -> ExplorerPage:
     extract = requested_extract(organization=organization, raw=params.get("extract"))
     page = ExplorerPage(extract=extract)
     if extract is None:
@@ -635,16 +626,11 @@ def _recomputed_disparities(*, organization: Organization, extract: Extract, rul
 
 
 def disparities_page(*, organization: Organization, params) -> DisparitiesPage:
-    """Memoized per content revision and parameters (core/revision.py)."""
-    return revision.memoized(
-        "results.disparities",
-        organization,
-        revision.params_key(params),
-        lambda: _compute_disparities(organization, params),
-    )
+    return _disparities(organization, params)
 
 
-def _compute_disparities(organization: Organization, params) -> DisparitiesPage:
+@revision.memoized_by_params("results.disparities")
+def _disparities(organization: Organization, params) -> DisparitiesPage:
     extract = requested_extract(organization=organization, raw=params.get("extract"))
     result = DisparitiesPage(extract=extract)
     if extract is None:

@@ -21,6 +21,7 @@ their cascading deletes from one DELETE into one query per row: models that set
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 import time
@@ -80,6 +81,22 @@ def memoized(name: str, organization, arguments: Hashable, compute: Callable[[],
         while len(_memo) > MAX_ENTRIES:
             _memo.popitem(last=False)
     return value
+
+
+def memoized_by_params(name: str):
+    """Decorate a page selector `f(organization, params)` with memoized() on its GET
+    parameters."""
+
+    def decorate(compute: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(compute)
+        def page(organization, params) -> T:
+            return memoized(
+                name, organization, params_key(params), lambda: compute(organization, params)
+            )
+
+        return page
+
+    return decorate
 
 
 def unique_key() -> str:
