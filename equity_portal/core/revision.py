@@ -5,7 +5,7 @@ viewer of an organization until something in that organization changes; computin
 every request cost 30-120 ms of CPU (DESIGN §6 allows 50 ms). So:
 
 - every save or delete of a model that belongs to an organization adds one to
-  `Organization.revision` (one UPDATE, in the writer's transaction);
+  `Organization.revision` (one UPDATE after the writer's transaction commits: `bump()`);
 - `memoized()` keeps a selector's answer in this process, keyed by the organization, its
   revision (read from the database on every call, so a write in any process is seen at once),
   the day, and the selector's arguments; an answer is kept at most `MEMO_SECONDS` so that
@@ -28,9 +28,11 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.apps import apps
+from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -44,13 +46,44 @@ _memo: OrderedDict[tuple, tuple[float, object]] = OrderedDict()
 _lock = threading.Lock()
 
 
-def bump(organization_id: int | None) -> None:
-    """Mark the organization's content changed (memoized pages are recomputed)."""
-    if organization_id is None:
-        return
+# The test suite runs each test in a transaction that never commits, so it bumps at once.
+BUMP_AT_ONCE = False
+
+
+def _bump_now(organization_id: int) -> None:
     from .models import Organization
 
     Organization.objects.filter(pk=organization_id).update(revision=F("revision") + 1)
+
+
+@dataclass(frozen=True)
+class _Bump:
+    """The on-commit callback of one organization (equal ones are registered once)."""
+
+    organization_id: int
+
+    def __call__(self) -> None:
+        _bump_now(self.organization_id)
+
+
+def bump(organization_id: int | None) -> None:
+    """Mark the organization's content changed (memoized pages are recomputed).
+
+    Inside a transaction, once, after it commits: an UPDATE of the organization's row inside a
+    long job transaction (storing and publishing an extract takes seconds) would hold that
+    row's lock, and every other writer in the organization would wait for it (PostgreSQL).
+    Between the commit and the bump, readers may still get the previous answer: a moment."""
+    if organization_id is None:
+        return
+    connection = transaction.get_connection()
+    if BUMP_AT_ONCE or not connection.in_atomic_block:
+        _bump_now(organization_id)
+        return
+    callback = _Bump(organization_id)
+    # run_on_commit holds (savepoint ids, callback, robust); a rolled-back savepoint's entries
+    # are removed by Django, so what is listed is exactly what will run.
+    if not any(entry[1] == callback for entry in connection.run_on_commit):
+        transaction.on_commit(callback)
 
 
 def current(organization_id: int) -> int:

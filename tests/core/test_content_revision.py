@@ -5,6 +5,7 @@ by viewer never leaks through the memo; bulk tables keep their one-statement del
 import re
 
 import pytest
+from django.db import transaction
 from django.db.models.deletion import Collector
 from django.urls import reverse
 
@@ -126,3 +127,34 @@ def test_results_pages_follow_a_change_on_the_next_request(member_client, org):
     for url in (explorer, disparities):
         html = client.get(url).content.decode()
         assert "Colorectal screening" in html and "Screen rate" not in html, url
+
+
+def test_inside_a_transaction_the_bump_waits_for_the_commit_and_happens_once(
+    org, make_member, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A job's long transaction must not hold the organization's row lock: the UPDATE runs
+    after the commit, once per organization however many rows changed."""
+    monkeypatch.setattr(revision, "BUMP_AT_ONCE", False)
+    before = _revision(org)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for role in (Role.CHAMPION, Role.ANALYST, Role.LEADER):
+            make_member(org, role)
+        assert _revision(org) == before  # nothing written to the organization's row yet
+    assert len([c for c in callbacks if isinstance(c, revision._Bump)]) == 1
+    assert _revision(org) == before + 1
+
+
+def test_a_rolled_back_savepoint_still_leaves_the_bump_of_the_rest(
+    org, make_member, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(revision, "BUMP_AT_ONCE", False)
+    before = _revision(org)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                make_member(org, Role.CHAMPION)  # registers the bump in the savepoint
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        make_member(org, Role.ANALYST)  # must register it again
+    assert _revision(org) == before + 1
