@@ -606,88 +606,88 @@ def charter_revise(request, pk: int):
     return _go(request, "charter_detail", pk=new.pk)
 
 
-@org_view(Capability.CREATE_PLANS)
-@require_POST
-def charter_measure_add(request, pk: int):
+def _part_add(request, pk: int, form, add, *, added: str, invalid: str):
+    """Add a part (measure, milestone, partner role) to a charter from its detail page."""
     charter = _charter(pk)
-    form = forms.CharterMeasureForm(request.POST)
     if form.is_valid():
         try:
-            services.charter_measure_add(charter=charter, actor=request.user, **form.cleaned_data)
+            add(charter=charter, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, _error(error))
         else:
-            messages.success(request, "Measure added.")
+            messages.success(request, added)
     else:
-        messages.error(request, "A measure needs a kind and a name.")
+        messages.error(request, invalid)
     return _go(request, "charter_detail", pk=charter.pk)
+
+
+def _part_remove(request, queryset, pk: int, remove, argument: str):
+    part = get_for_org(queryset, pk=pk)
+    try:
+        remove(**{argument: part}, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, _error(error))
+    return _go(request, "charter_detail", pk=part.charter_id)
+
+
+@org_view(Capability.CREATE_PLANS)
+@require_POST
+def charter_measure_add(request, pk: int):
+    return _part_add(
+        request,
+        pk,
+        forms.CharterMeasureForm(request.POST),
+        services.charter_measure_add,
+        added="Measure added.",
+        invalid="A measure needs a kind and a name.",
+    )
 
 
 @org_view(Capability.CREATE_PLANS)
 @require_POST
 def charter_measure_remove(request, charter_pk: int, pk: int):
-    measure = get_for_org(CharterMeasure.objects.select_related("charter"), pk=pk)
-    try:
-        services.charter_measure_remove(measure=measure, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, _error(error))
-    return _go(request, "charter_detail", pk=measure.charter_id)
+    queryset = CharterMeasure.objects.select_related("charter")
+    return _part_remove(request, queryset, pk, services.charter_measure_remove, "measure")
 
 
 @org_view(Capability.CREATE_PLANS)
 @require_POST
 def charter_milestone_add(request, pk: int):
-    charter = _charter(pk)
-    form = forms.CharterMilestoneForm(request.POST)
-    if form.is_valid():
-        try:
-            services.charter_milestone_add(charter=charter, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, _error(error))
-        else:
-            messages.success(request, "Milestone added.")
-    else:
-        messages.error(request, "A milestone needs a title and a date.")
-    return _go(request, "charter_detail", pk=charter.pk)
+    return _part_add(
+        request,
+        pk,
+        forms.CharterMilestoneForm(request.POST),
+        services.charter_milestone_add,
+        added="Milestone added.",
+        invalid="A milestone needs a title and a date.",
+    )
 
 
 @org_view(Capability.CREATE_PLANS)
 @require_POST
 def charter_milestone_remove(request, charter_pk: int, pk: int):
-    milestone = get_for_org(CharterMilestone.objects.select_related("charter"), pk=pk)
-    try:
-        services.charter_milestone_remove(milestone=milestone, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, _error(error))
-    return _go(request, "charter_detail", pk=milestone.charter_id)
+    queryset = CharterMilestone.objects.select_related("charter")
+    return _part_remove(request, queryset, pk, services.charter_milestone_remove, "milestone")
 
 
 @org_view(Capability.CREATE_PLANS)
 @require_POST
 def charter_partner_add(request, pk: int):
-    charter = _charter(pk)
-    form = forms.CharterPartnerForm(request.POST, organization=request.organization)
-    if form.is_valid():
-        try:
-            services.charter_partner_set(charter=charter, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, _error(error))
-        else:
-            messages.success(request, "Partner's role saved.")
-    else:
-        messages.error(request, "Choose a partner and describe their role.")
-    return _go(request, "charter_detail", pk=charter.pk)
+    return _part_add(
+        request,
+        pk,
+        forms.CharterPartnerForm(request.POST, organization=request.organization),
+        services.charter_partner_set,
+        added="Partner's role saved.",
+        invalid="Choose a partner and describe their role.",
+    )
 
 
 @org_view(Capability.CREATE_PLANS)
 @require_POST
 def charter_partner_remove(request, charter_pk: int, pk: int):
-    link = get_for_org(CharterPartner.objects.select_related("charter", "partner"), pk=pk)
-    try:
-        services.charter_partner_remove(link=link, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, _error(error))
-    return _go(request, "charter_detail", pk=link.charter_id)
+    queryset = CharterPartner.objects.select_related("charter", "partner")
+    return _part_remove(request, queryset, pk, services.charter_partner_remove, "link")
 
 
 # ---------------------------------------------------------------- SMART goals
