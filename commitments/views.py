@@ -3,13 +3,13 @@ redirect or render). Every write is a POST that redirects (POST-redirect-GET).""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from equity_portal.core.exports import csv_download
+from equity_portal.core.pages import add_errors, page_of
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
@@ -37,8 +37,6 @@ from .models import (
     ListeningSession,
     ListeningTheme,
 )
-
-PAGE_SIZE = 25
 
 # Next actions that lead to another step go to that step's landing page (by URL name, so this
 # app imports nothing from the others); until a step exists, to its card on the home page.
@@ -73,19 +71,6 @@ def _action_url(request, target: str) -> str | None:
         except NoReverseMatch:
             return _url(request, "overview:index") + f"#step-{key}"
     return None
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's error on the matching field, or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _csv_response(request, *, what: str, filters: dict, header: list[str], rows) -> HttpResponse:
@@ -125,7 +110,7 @@ def _progress_context(request, assessments) -> dict:
 def assessment_list(request):
     organization = request.organization
     completed = selectors.assessment_completed_list(organization=organization)
-    page = _page(request, completed)
+    page = page_of(request, completed)
     context = {
         "page": page,
         "draft": selectors.assessment_draft(organization=organization),
@@ -211,7 +196,7 @@ def assessment_detail(request, pk: int):
                     error = ValidationError(
                         [*error.messages, "Your answers and evidence notes are saved as a draft."]
                     )
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             if complete:
                 messages.success(request, "Self-assessment completed. Here are your scores.")
@@ -320,7 +305,7 @@ def commitment_list(request):
     commitments = selectors.commitment_list(organization=request.organization, **filters)
     context = {
         "filter_form": form,
-        "page": _page(request, commitments),
+        "page": page_of(request, commitments),
         "filtered": any(filters.values()),
     }
     return render(request, "commitments/commitment_list.html", context)
@@ -375,7 +360,7 @@ def commitment_create(request):
                 organization=organization, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Commitment logged.")
             return _redirect(request, "commitments:commitment_detail", pk=commitment.pk)
@@ -434,7 +419,7 @@ def commitment_edit(request, pk: int):
                 commitment=commitment, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Commitment saved.")
             return _redirect(request, "commitments:commitment_detail", pk=commitment.pk)
@@ -460,7 +445,7 @@ def commitment_status(request, pk: int):
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             label = Commitment.Status(form.cleaned_data["status"]).label
             if change is None:
@@ -491,7 +476,7 @@ def champion_list(request):
     champions = selectors.champion_list(organization=request.organization, **filters)
     context = {
         "filter_form": form,
-        "page": _page(request, champions),
+        "page": page_of(request, champions),
         "filtered": any(filters.values()),
     }
     return render(request, "commitments/champion_list.html", context)
@@ -528,7 +513,7 @@ def champion_create(request):
                 organization=request.organization, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, f"{champion.membership.user.display_name} is now an equity champion."
@@ -559,7 +544,7 @@ def champion_edit(request, pk: int):
         try:
             services.champion_update(champion=champion, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Champion saved.")
             return _redirect(request, "commitments:champion_list")
@@ -595,7 +580,7 @@ def listening_list(request):
     sessions = selectors.listening_session_list(organization=request.organization, **filters)
     context = {
         "filter_form": form,
-        "page": _page(request, sessions),
+        "page": page_of(request, sessions),
         "filtered": any(filters.values()),
     }
     return render(request, "commitments/listening_list.html", context)
@@ -653,7 +638,7 @@ def listening_create(request):
                 organization=request.organization, actor=request.user, **_session_form_data(form)
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Listening session recorded. Link its themes to commitments.")
             return _redirect(request, "commitments:listening_detail", pk=session.pk)
@@ -714,7 +699,7 @@ def listening_edit(request, pk: int):
                 session=session, actor=request.user, **_session_form_data(form)
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Listening session saved.")
             return _redirect(request, "commitments:listening_detail", pk=session.pk)

@@ -3,13 +3,13 @@ redirect or render). Every write is a POST that redirects."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from data_hub import api
 from equity_portal.core.exports import csv_download
+from equity_portal.core.pages import add_errors, page_of
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
@@ -24,23 +24,9 @@ from .forms import (
 from .goals import CSV_COLUMNS
 from .models import Campaign, GoalResponse, PDSACycle
 
-PAGE_SIZE = 25
-
 
 def _url(request, name: str, **kwargs) -> str:
     return reverse(name, kwargs={"org_slug": request.organization.slug, **kwargs})
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _form_status(request) -> int:
@@ -61,7 +47,7 @@ def index(request):
     campaigns = selectors.campaign_list(organization=request.organization, **filters)
     context = {
         "filter_form": form,
-        "page": _page(request, campaigns),
+        "page": page_of(request, campaigns),
         "filtered": any(filters.values()),
     }
     return render(request, "improvement/campaign_list.html", context)
@@ -129,7 +115,7 @@ def campaign_create(request):
                 organization=organization, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Campaign created.")
             return redirect(_url(request, "improvement:campaign_detail", pk=campaign.pk))
@@ -165,7 +151,7 @@ def campaign_edit(request, pk: int):
         try:
             services.campaign_update(campaign=campaign, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, "Campaign saved.")
             return redirect(_url(request, "improvement:campaign_detail", pk=campaign.pk))
@@ -282,7 +268,7 @@ def cycle_create(request, pk: int):
                 campaign=campaign, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"PDSA cycle {cycle.number} recorded.")
             return redirect(_url(request, "improvement:cycle_detail", pk=cycle.pk))
@@ -322,7 +308,7 @@ def cycle_edit(request, pk: int):
         try:
             services.pdsa_cycle_update(cycle=cycle, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, f"PDSA cycle {cycle.number} saved.")
             return redirect(_url(request, "improvement:cycle_detail", pk=cycle.pk))
@@ -348,7 +334,7 @@ def goal_list(request):
     goals = selectors.linkable_goals(organization=request.organization).select_related(
         "owner__user"
     )
-    page = _page(request, goals)
+    page = page_of(request, goals)
     rows = []
     for goal in page.object_list:
         analysis = selectors.goal_analysis(goal=goal)

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,21 +12,12 @@ from django.views.decorators.http import require_POST
 
 from equity_portal.core import teams
 from equity_portal.core.exports import csv_download
+from equity_portal.core.pages import error_text, filters_of, page_of
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
 from . import charts, forms, selectors, services
 from .models import GlossaryTerm, LearningPlan, LearningSession, PlanItem, Resource, Team
-
-PAGE_SIZE = 25
-
-
-def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _error(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _csv(request, what: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
@@ -65,7 +55,7 @@ def index(request):
 
 def _resources(request):
     form = forms.ResourceFilterForm(request.GET or None, organization=request.organization)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filters_of(form)
     rows = selectors.resource_list(
         organization=request.organization,
         q=filters.get("q"),
@@ -80,7 +70,7 @@ def _resources(request):
 def resource_list(request):
     form, rows = _resources(request)
     return render(
-        request, "learning/resource_list.html", {"form": form, "page": _page(request, rows)}
+        request, "learning/resource_list.html", {"form": form, "page": page_of(request, rows)}
     )
 
 
@@ -120,7 +110,7 @@ def resource_create(request):
                 **_resource_fields(form.cleaned_data),
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, f"“{resource.title}” added to the library.")
             return _go(request, "resource_detail", pk=resource.pk)
@@ -138,7 +128,7 @@ def resource_edit(request, pk: int):
                 resource=resource, actor=request.user, **_resource_fields(form.cleaned_data)
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "Resource saved.")
             return _go(request, "resource_detail", pk=resource.pk)
@@ -161,7 +151,7 @@ def resource_delete(request, pk: int):
     try:
         services.resource_delete(resource=resource, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error_text(error))
         return _go(request, "resource_detail", pk=pk)
     messages.success(request, f"“{resource.title}” removed from the library.")
     return _go(request, "resource_list")
@@ -193,7 +183,7 @@ def _terms(request):
 @org_view(Capability.VIEW)
 def glossary(request):
     form, rows = _terms(request)
-    return render(request, "learning/glossary.html", {"form": form, "page": _page(request, rows)})
+    return render(request, "learning/glossary.html", {"form": form, "page": page_of(request, rows)})
 
 
 @org_view(Capability.VIEW)
@@ -228,7 +218,7 @@ def glossary_term_create(request):
                 submission_id=data["submission_id"],
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, f"“{entry.term}” added to the glossary.")
             return _go(request, "glossary_term", slug=entry.slug)
@@ -251,7 +241,7 @@ def glossary_term_edit(request, slug: str):
                 definition=data["definition"],
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "Glossary entry saved.")
             return _go(request, "glossary_term", slug=entry.slug)
@@ -289,7 +279,9 @@ def _teams(request):
 @org_view(Capability.VIEW)
 def team_list(request):
     form, rows = _teams(request)
-    return render(request, "learning/team_list.html", {"form": form, "page": _page(request, rows)})
+    return render(
+        request, "learning/team_list.html", {"form": form, "page": page_of(request, rows)}
+    )
 
 
 @org_view(Capability.VIEW)
@@ -338,7 +330,7 @@ def team_create(request):
                 submission_id=form.cleaned_data["submission_id"],
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, f"Team “{team.name}” created.")
             return _go(request, "team_detail", pk=team.pk)
@@ -359,7 +351,7 @@ def team_edit(request, pk: int):
                 members=form.cleaned_data["members"],
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "Team saved.")
             return _go(request, "team_detail", pk=team.pk)
@@ -371,7 +363,7 @@ def team_edit(request, pk: int):
 
 def _plans(request):
     form = forms.PlanFilterForm(request.GET or None, organization=request.organization)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filters_of(form)
     rows = selectors.plan_list(
         organization=request.organization,
         q=filters.get("q"),
@@ -386,7 +378,7 @@ def _plans(request):
 def plan_list(request):
     form, rows = _plans(request)
     summary = selectors.completion_summary(organization=request.organization)
-    page = _page(request, rows)
+    page = page_of(request, rows)
     page.object_list = list(page.object_list)
     for plan in page.object_list:
         plan.progress = summary.plans.get(plan.pk)
@@ -480,7 +472,7 @@ def plan_create(request):
                 **_plan_form_values(form.cleaned_data),
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, f"Plan “{plan.title}” created: now add library items.")
             return _go(request, "plan_detail", pk=plan.pk)
@@ -505,7 +497,7 @@ def plan_edit(request, pk: int):
                 plan=plan, actor=request.user, **_plan_form_values(form.cleaned_data)
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "Plan saved.")
             return _go(request, "plan_detail", pk=plan.pk)
@@ -528,7 +520,7 @@ def plan_item_add(request, pk: int):
             due_date=form.cleaned_data["due_date"],
         )
     except ValidationError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"“{item.resource.title}” is in the plan, due {item.due_date}.")
     return _go(request, "plan_detail", pk=plan.pk)
@@ -571,7 +563,7 @@ def plan_item_done(request, plan_pk: int, pk: int):
                 reflection=form.cleaned_data["reflection"],
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, f"“{item.resource.title}” marked done.")
             return _go(request, "plan_detail", pk=plan_pk)
@@ -597,7 +589,7 @@ def plan_item_undone(request, plan_pk: int, pk: int):
 def _progress(request):
     organization = request.organization
     form = forms.ProgressFilterForm(request.GET or None, organization=organization)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filters_of(form)
     summary = selectors.completion_summary(organization=organization)
     people = summary.people
     if filters.get("team"):
@@ -614,7 +606,7 @@ def progress(request):
     context = {
         "form": form,
         "summary": summary,
-        "page": _page(request, people),
+        "page": page_of(request, people),
         "chart": charts.progress_figure(summary),
         "chart_rows": charts.progress_chart_rows(summary),
     }
@@ -645,7 +637,7 @@ def progress_csv(request):
 
 def _sessions(request):
     form = forms.SessionFilterForm(request.GET or None, organization=request.organization)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filters_of(form)
     rows = selectors.session_list(
         organization=request.organization,
         q=filters.get("q"),
@@ -660,7 +652,7 @@ def _sessions(request):
 def session_list(request):
     form, rows = _sessions(request)
     return render(
-        request, "learning/session_list.html", {"form": form, "page": _page(request, rows)}
+        request, "learning/session_list.html", {"form": form, "page": page_of(request, rows)}
     )
 
 
@@ -728,7 +720,7 @@ def session_create(request):
                 **_session_values(form.cleaned_data),
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, f"Session “{session.topic}” recorded.")
             return _go(request, "session_detail", pk=session.pk)
@@ -754,7 +746,7 @@ def session_edit(request, pk: int):
                 session=session, actor=request.user, **_session_values(form.cleaned_data)
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "Session saved.")
             return _go(request, "session_detail", pk=session.pk)
@@ -777,7 +769,7 @@ def session_reflect(request, pk: int):
                 text=form.cleaned_data["text"],
             )
         except ValidationError as error:
-            messages.error(request, _error(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "Your reflection is saved.")
     return _go(request, "session_detail", pk=session.pk)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from equity_portal.core.home import home_panels
 from equity_portal.core.models import Job
+from equity_portal.core.pages import filters_of
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
@@ -30,7 +31,7 @@ def index(request):
 
 def _period(request) -> tuple[ReportPeriodForm, dict]:
     form = ReportPeriodForm(request.GET or None)
-    period = form.cleaned_data if form.is_valid() else {}
+    period = filters_of(form)
     return form, {k: v for k, v in period.items() if v}
 
 

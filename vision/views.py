@@ -4,12 +4,12 @@ administrators approve (APPROVE), as DESIGN §3's table says."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from equity_portal.core import teams as core_teams
 from equity_portal.core.exports import csv_download
+from equity_portal.core.pages import error_text, filters_of, page_of
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
@@ -25,16 +25,6 @@ from .models import (
     Team,
     VisionStatement,
 )
-
-PAGE_SIZE = 25
-
-
-def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _error(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _go(request, name: str, **kwargs):
@@ -102,7 +92,7 @@ def statement_save(request):
                     statement=open_version, actor=request.user, text=form.cleaned_data["text"]
                 )
         except ValidationError as error:
-            messages.error(request, _error(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "Vision statement saved as a draft.")
     else:
@@ -117,7 +107,7 @@ def statement_submit(request, pk: int):
     try:
         services.vision_statement_submit(statement=version, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Version {version.version} submitted for approval.")
     return _go(request, "statement")
@@ -139,7 +129,7 @@ def statement_decide(request, pk: int):
             services.vision_statement_return(statement=version, actor=request.user, comment=comment)
             messages.success(request, f"Version {version.version} returned with your comment.")
     except ValidationError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error_text(error))
     return _go(request, "statement")
 
 
@@ -148,7 +138,7 @@ def statement_decide(request, pk: int):
 
 def _priorities(request):
     form = forms.PriorityFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filters_of(form)
     rows = selectors.priority_list(
         organization=request.organization, status=filters.get("status"), q=filters.get("q")
     )
@@ -158,7 +148,7 @@ def _priorities(request):
 @org_view(Capability.VIEW)
 def priority_list(request):
     form, rows = _priorities(request)
-    page = _page(request, rows)
+    page = page_of(request, rows)
     page.object_list = list(page.object_list)
     for p in page.object_list:
         p.explorer_url = selectors.explorer_link(
@@ -246,7 +236,7 @@ def priority_create(request):
                 submission_id=form.cleaned_data["submission_id"],
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, f"“{priority}” is now a proposed priority.")
             return _go(request, "priority_detail", pk=priority.pk)
@@ -299,7 +289,7 @@ def priority_status(request, pk: int):
             priority=priority, actor=request.user, status=request.POST.get("status", "")
         )
     except ValidationError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Priority {priority.get_status_display().lower()}.")
     return _go(request, "priority_detail", pk=priority.pk)
@@ -317,7 +307,7 @@ def _teams(request):
 @org_view(Capability.VIEW)
 def team_list(request):
     form, rows = _teams(request)
-    return render(request, "vision/team_list.html", {"form": form, "page": _page(request, rows)})
+    return render(request, "vision/team_list.html", {"form": form, "page": page_of(request, rows)})
 
 
 @org_view(Capability.VIEW)
@@ -367,7 +357,7 @@ def team_create(request):
                 **_team_fields(form.cleaned_data),
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, f"Team “{team.name}” created.")
             return _go(request, "team_detail", pk=team.pk)
@@ -389,7 +379,7 @@ def team_edit(request, pk: int):
         try:
             core_teams.team_update(team=team, actor=request.user, **_team_fields(form.cleaned_data))
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "Team saved.")
             return _go(request, "team_detail", pk=team.pk)
@@ -401,7 +391,7 @@ def team_edit(request, pk: int):
 
 def _charters(request):
     form = forms.CharterFilterForm(request.GET or None, organization=request.organization)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filters_of(form)
     rows = selectors.charter_list(
         organization=request.organization,
         status=filters.get("status"),
@@ -414,7 +404,9 @@ def _charters(request):
 @org_view(Capability.VIEW)
 def charter_list(request):
     form, rows = _charters(request)
-    return render(request, "vision/charter_list.html", {"form": form, "page": _page(request, rows)})
+    return render(
+        request, "vision/charter_list.html", {"form": form, "page": page_of(request, rows)}
+    )
 
 
 @org_view(Capability.VIEW)
@@ -517,7 +509,7 @@ def charter_create(request):
                 **{f: data[f] for f in CHARTER_FIELDS},
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "Charter created as a draft. Add its SMART goals next.")
             return _go(request, "charter_detail", pk=charter.pk)
@@ -551,7 +543,7 @@ def charter_edit(request, pk: int):
                 **{f: data[f] for f in CHARTER_FIELDS},
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "Charter saved.")
             return _go(request, "charter_detail", pk=charter.pk)
@@ -565,7 +557,7 @@ def charter_submit(request, pk: int):
     try:
         services.charter_submit(charter=charter, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, "Charter submitted: a leader will approve it or return it.")
     return _go(request, "charter_detail", pk=charter.pk)
@@ -585,7 +577,7 @@ def charter_decide(request, pk: int):
             services.charter_return(charter=charter, actor=request.user, comment=comment)
             messages.success(request, "Charter returned with your comment.")
     except ValidationError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error_text(error))
     return _go(request, "charter_detail", pk=charter.pk)
 
 
@@ -596,7 +588,7 @@ def charter_revise(request, pk: int):
     try:
         new = services.charter_revise(charter=charter, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error_text(error))
         return _go(request, "charter_detail", pk=charter.pk)
     messages.success(
         request,
@@ -613,7 +605,7 @@ def _part_add(request, pk: int, form, add, *, added: str, invalid: str):
         try:
             add(charter=charter, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _error(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, added)
     else:
@@ -626,7 +618,7 @@ def _part_remove(request, queryset, pk: int, remove, argument: str):
     try:
         remove(**{argument: part}, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error_text(error))
     return _go(request, "charter_detail", pk=part.charter_id)
 
 
@@ -715,7 +707,7 @@ def goal_create(request, pk: int):
                 owner=data["owner"],
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(
                 request,
@@ -783,7 +775,7 @@ def goal_edit(request, pk: int):
                 owner=data["owner"],
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "Goal saved.")
             return _go(request, "goal_detail", pk=goal.pk)
@@ -798,7 +790,7 @@ def goal_delete(request, pk: int):
     try:
         services.goal_delete(goal=goal, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error(error))
+        messages.error(request, error_text(error))
         return _go(request, "goal_detail", pk=goal.pk)
     messages.success(request, "Goal removed.")
     return _go(request, "charter_detail", pk=goal.charter_id)
@@ -812,7 +804,7 @@ def goal_baseline(request, pk: int):
         try:
             services.goal_baseline_refresh(goal=goal, actor=request.user)
         except ValidationError as error:
-            messages.error(request, _error(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, "Baseline refreshed from the data hub.")
         return _go(request, "goal_detail", pk=goal.pk)
@@ -840,7 +832,7 @@ def goals_csv(request):
 
 def _partners(request):
     form = forms.PartnerFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filters_of(form)
     rows = selectors.partner_list(
         organization=request.organization, kind=filters.get("kind"), q=filters.get("q")
     )
@@ -850,7 +842,9 @@ def _partners(request):
 @org_view(Capability.VIEW)
 def partner_list(request):
     form, rows = _partners(request)
-    return render(request, "vision/partner_list.html", {"form": form, "page": _page(request, rows)})
+    return render(
+        request, "vision/partner_list.html", {"form": form, "page": page_of(request, rows)}
+    )
 
 
 @org_view(Capability.VIEW)
@@ -905,7 +899,7 @@ def partner_create(request):
                 **{f: form.cleaned_data[f] for f in PARTNER_FIELDS},
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, f"“{partner.name}” added.")
             return _go(request, "partner_detail", pk=partner.pk)
@@ -925,7 +919,7 @@ def partner_edit(request, pk: int):
                 **{f: form.cleaned_data[f] for f in PARTNER_FIELDS},
             )
         except ValidationError as error:
-            form.add_error(None, _error(error))
+            form.add_error(None, error_text(error))
         else:
             messages.success(request, "Partner saved.")
             return _go(request, "partner_detail", pk=partner.pk)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from data_hub.results.exports import write_csv
+from equity_portal.core.pages import filters_of
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
@@ -31,7 +32,7 @@ CSV_COLUMNS = (
 
 def _filtered(request):
     form = forms.IndicatorFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = filters_of(form)
     rows = selectors.indicator_list(
         organization=request.organization,
         q=filters.get("q") or "",

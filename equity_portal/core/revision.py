@@ -40,7 +40,9 @@ from django.utils import timezone
 T = TypeVar("T")
 
 MEMO_SECONDS = 60
-MAX_ENTRIES = 256
+# An answer holds 0.1-0.6 MB on the demo (the intersection explorer is the largest): 64 keep a
+# worker's memo under ~40 MB there while the pages people move between stay warm.
+MAX_ENTRIES = 64
 
 _memo: OrderedDict[tuple, tuple[float, object]] = OrderedDict()
 _lock = threading.Lock()
