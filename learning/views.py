@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from equity_portal.core import teams
 from equity_portal.core.exports import csv_download
-from equity_portal.core.pages import error_text, filters_of, page_of
+from equity_portal.core.pages import error_text, filtered, filters_of, page_of
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
@@ -55,15 +55,7 @@ def index(request):
 
 def _resources(request):
     form = forms.ResourceFilterForm(request.GET or None, organization=request.organization)
-    filters = filters_of(form)
-    rows = selectors.resource_list(
-        organization=request.organization,
-        q=filters.get("q"),
-        kind=filters.get("kind"),
-        step=filters.get("step"),
-        tag=filters.get("tag"),
-    )
-    return form, rows
+    return filtered(request, form, selectors.resource_list, "q", "kind", "step", "tag")
 
 
 @org_view(Capability.VIEW)
@@ -176,8 +168,7 @@ def seed_defaults(request):
 
 def _terms(request):
     form = forms.SearchFilterForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_valid() else None
-    return form, selectors.glossary_term_list(organization=request.organization, q=q)
+    return filtered(request, form, selectors.glossary_term_list, "q")
 
 
 @org_view(Capability.VIEW)
@@ -272,8 +263,7 @@ def glossary_term_delete(request, slug: str):
 
 def _teams(request):
     form = forms.SearchFilterForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_valid() else None
-    return form, selectors.team_list(organization=request.organization, q=q)
+    return filtered(request, form, selectors.team_list, "q")
 
 
 @org_view(Capability.VIEW)
@@ -637,15 +627,7 @@ def progress_csv(request):
 
 def _sessions(request):
     form = forms.SessionFilterForm(request.GET or None, organization=request.organization)
-    filters = filters_of(form)
-    rows = selectors.session_list(
-        organization=request.organization,
-        q=filters.get("q"),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-        attendee=filters.get("attendee"),
-    )
-    return form, rows
+    return filtered(request, form, selectors.session_list, "q", "date_from", "date_to", "attendee")
 
 
 @org_view(Capability.VIEW)

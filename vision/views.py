@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from equity_portal.core import teams as core_teams
 from equity_portal.core.exports import csv_download
-from equity_portal.core.pages import error_text, filters_of, page_of
+from equity_portal.core.pages import error_text, filtered, page_of
 from equity_portal.core.roles import Capability
 from equity_portal.core.tenancy import get_for_org, org_view
 
@@ -138,11 +138,7 @@ def statement_decide(request, pk: int):
 
 def _priorities(request):
     form = forms.PriorityFilterForm(request.GET or None)
-    filters = filters_of(form)
-    rows = selectors.priority_list(
-        organization=request.organization, status=filters.get("status"), q=filters.get("q")
-    )
-    return form, rows
+    return filtered(request, form, selectors.priority_list, "status", "q")
 
 
 @org_view(Capability.VIEW)
@@ -300,8 +296,7 @@ def priority_status(request, pk: int):
 
 def _teams(request):
     form = forms.SearchForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_valid() else None
-    return form, selectors.team_list(organization=request.organization, q=q)
+    return filtered(request, form, selectors.team_list, "q")
 
 
 @org_view(Capability.VIEW)
@@ -391,14 +386,7 @@ def team_edit(request, pk: int):
 
 def _charters(request):
     form = forms.CharterFilterForm(request.GET or None, organization=request.organization)
-    filters = filters_of(form)
-    rows = selectors.charter_list(
-        organization=request.organization,
-        status=filters.get("status"),
-        team=filters.get("team"),
-        q=filters.get("q"),
-    )
-    return form, rows
+    return filtered(request, form, selectors.charter_list, "status", "team", "q")
 
 
 @org_view(Capability.VIEW)
@@ -832,11 +820,7 @@ def goals_csv(request):
 
 def _partners(request):
     form = forms.PartnerFilterForm(request.GET or None)
-    filters = filters_of(form)
-    rows = selectors.partner_list(
-        organization=request.organization, kind=filters.get("kind"), q=filters.get("q")
-    )
-    return form, rows
+    return filtered(request, form, selectors.partner_list, "kind", "q")
 
 
 @org_view(Capability.VIEW)
