@@ -122,11 +122,7 @@ class Organization(models.Model):
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields if f.name not in ("id", "revision")
             ]
-        super().save(*args, **kwargs)
-        if kwargs.get("update_fields") is not None:
-            from . import revision
-
-            revision.bump(self.pk)
+        super().save(*args, **kwargs)  # core/revision.py's post_save receiver bumps it
 
 
 class Membership(models.Model):

@@ -14,9 +14,9 @@ every request cost 30-120 ms of CPU (DESIGN §6 allows 50 ms). So:
 Not tracked, because they are written in bulk by jobs that also save a tracked row in the same
 transaction (a Publication, an ExtractProvenance), and because a delete receiver would turn
 their cascading deletes from one DELETE into one query per row: models that set
-`revision_tracked = False` (counts, published rows, rejected rows, audit events). A bulk
-`QuerySet.update()` sends no signal: the code that does one on a tracked model calls
-`bump()` itself.
+`revision_tracked = False` (counts, published rows and summaries, quality counts, audit
+events). A bulk `QuerySet.update()` sends no signal: the code that does one on a tracked model
+calls `bump()` itself.
 """
 
 from __future__ import annotations
