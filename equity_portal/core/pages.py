@@ -19,12 +19,11 @@ def filters_of(form) -> dict:
     return form.cleaned_data if form.is_valid() else {}
 
 
-def filtered(request, form, select, *names: str, **extra):
+def filtered(request, form, select, *names: str):
     """(form, rows): `select(organization=..., name=value...)` with the form's valid values of
-    `names` (None while the form is invalid) and `extra` as they are."""
+    `names` (None while the form is invalid)."""
     filters = filters_of(form)
-    values = {name: filters.get(name) for name in names}
-    return form, select(organization=request.organization, **values, **extra)
+    return form, select(organization=request.organization, **{n: filters.get(n) for n in names})
 
 
 def error_text(error: ValidationError) -> str:
