@@ -337,10 +337,13 @@ def _pick_near(pub: _Pub, finding: Finding, hidden: set):
     return None
 
 
-def _relation_pass(pub: _Pub, hidden: set, k: int) -> int:
-    """Apply the relation rule until no relation fails; returns cells hidden."""
+def _relation_pass(pub: _Pub, hidden: set, k: int, dirty: set | None = None) -> int:
+    """Apply the relation rule until no relation fails; returns cells hidden. `dirty`: the
+    relations to check first (default all). A relation's verdict depends only on which of
+    its cells are hidden, so after a full pass only the relations of cells hidden since can
+    change."""
     added = 0
-    dirty = set(range(len(pub.relations)))
+    dirty = set(range(len(pub.relations))) if dirty is None else dirty
     while dirty:
         picks = []
         for i in sorted(dirty):
@@ -359,9 +362,9 @@ def _relation_pass(pub: _Pub, hidden: set, k: int) -> int:
     return added
 
 
-def _stability_pass(pub: _Pub, hidden: set, primary: set) -> int:
+def _stability_pass(pub: _Pub, hidden: set, primary: set) -> set:
     """A complement hidden with a primary cell in one period is hidden in the neighbouring
-    periods where that primary cell's series is hidden too."""
+    periods where that primary cell's series is hidden too. Returns the cells it hid."""
     added = []
     for key in sorted(hidden - primary, key=pub.rank.__getitem__):
         cell = pub.cells[key]
@@ -385,9 +388,8 @@ def _stability_pass(pub: _Pub, hidden: set, primary: set) -> int:
                 if other is not None and other in hidden:
                     added.append(nb)
                     break
-    for nb in added:
-        hidden.add(nb)
-    return len(set(added))
+    hidden.update(added)
+    return set(added)
 
 
 # --------------------------------------------------------------------------- protect
@@ -409,10 +411,13 @@ def protect_publication(
     cache: dict = {}
     report = AuditReport()
     rounds = 0
+    dirty = None  # the relations to check: all of them first, then those of newly hidden cells
     while rounds < max_rounds:
         rounds += 1
-        _relation_pass(pub, hidden, k)
-        if _stability_pass(pub, hidden, primary):
+        _relation_pass(pub, hidden, k, dirty)
+        stabilized = _stability_pass(pub, hidden, primary)
+        if stabilized:
+            dirty = {i for key in stabilized for i in pub.of_cell[key]}
             continue
         report = _audit(pub, hidden, k, cache)
         if report.passed:
@@ -426,6 +431,7 @@ def protect_publication(
         if not picks:
             break  # nothing left to hide: the report says what remains disclosed
         hidden.update(picks)
+        dirty = {i for key in picks for i in pub.of_cell[key]}
     return Decisions(
         hidden=frozenset(hidden),
         primary=frozenset(primary),
