@@ -17,6 +17,8 @@ Row numbers count the header as row 1, as a spreadsheet shows them.
 """
 
 import re
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -625,7 +627,7 @@ def _validate_in_one_pass(con, spec: IngestSpec, result: IngestResult) -> bool:
         return False
     if con.execute("SELECT count(*) FROM measure_map WHERE status = 'skip'").fetchall()[0][0]:
         return False
-    con.execute(f"CREATE TEMP VIEW base_v AS {_base_sql(spec, '(s.rid + 2)', 'long_rows')}")
+    con.execute(f"CREATE VIEW base_v AS {_base_sql(spec, '(s.rid + 2)', 'long_rows')}")
     flags, parts = _needs_parts({f"{n}_{k}" for n, k in _screening(spec)})
     if parts:
         # The same pass groups the per-patient-period social-needs flags (table `needs`,
@@ -679,7 +681,7 @@ def validate(con, spec: IngestSpec) -> IngestResult:
     spec.progress("reading", rows_done=result.rows_read, rows_total=result.rows_read, percent=25)
     if result.rows_read == 0:
         raise IngestError("The file has a header but no data rows.")
-    con.execute(f"CREATE TEMP VIEW long_rows AS {_long_rows_sql(spec, *_staged(spec))}")
+    con.execute(f"CREATE VIEW long_rows AS {_long_rows_sql(spec, *_staged(spec))}")
     has_birth = "birth_date" in resolve_columns(spec.config, spec.headers)
     with timings.phase("job: distinct values, measure and period maps"):
         values = _distinct_values(
@@ -787,17 +789,20 @@ def _qualified_columns() -> str:
     return NORMALIZED_COLUMNS.replace("pid", "p.pid").replace("line", "r.line", 1)
 
 
-def write_parquet(con, parquet_path: Path) -> list[str]:
-    """Write the accepted normalized rows (pseudonymized; raw demographic text kept for
-    re-stratification; no birth date) and the derived screening rows, once, with DuckDB's
-    parallel writer. Returns the codes of the derived measures present."""
+def normalize(con) -> list[str]:
+    """Views over the accepted normalized rows (pseudonymized; raw demographic text kept for
+    re-stratification; no birth date) and the derived screening rows: `normalized` (with
+    `pnum`) for the Parquet file, and `NORMALIZED` (with `pnum` as `pid`) that the job's
+    aggregations read directly, so that they need not wait for the file. Returns the codes of
+    the derived measures present. The views are not TEMP: the Parquet writer reads them on
+    its own cursor (the in-memory database is this job's alone either way)."""
     one_pass = con.execute(
         "SELECT count(*) FROM duckdb_views() WHERE view_name = 'base_v'"
     ).fetchall()[0][0]
     # After the one-pass check every row of `base_v` is accepted: no filter, so the rules
     # are not evaluated again.
     con.execute(
-        "CREATE OR REPLACE TEMP VIEW accepted AS "
+        "CREATE OR REPLACE VIEW accepted AS "
         + (
             "SELECT * FROM base_v"
             if one_pass
@@ -808,16 +813,76 @@ def write_parquet(con, parquet_path: Path) -> list[str]:
     rows = f"SELECT {NORMALIZED_COLUMNS.replace('pid', 'pnum')} FROM accepted"
     if derived:
         rows += f" UNION ALL SELECT {NORMALIZED_COLUMNS.replace('pid', 'pnum')} FROM ({derived})"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW normalized AS {rows}")
+    con.execute(f"CREATE OR REPLACE VIEW normalized AS {rows}")
+    codes = []
+    if derived:
+        codes = [r[0] for r in con.execute(f"SELECT DISTINCT measure FROM ({derived})").fetchall()]
+    return codes
+
+
+# The normalized rows before they are written: the pseudonym's number stands for the pseudonym
+# (one to one), so distinct patients count the same.
+NORMALIZED = f"(SELECT {NORMALIZED_COLUMNS.replace('pid', 'pnum AS pid')} FROM normalized)"
+
+
+def write_parquet(con, parquet_path: Path) -> None:
+    """Write the view `normalized` (see `normalize`) once, with DuckDB's writer, under a
+    temporary name renamed into place when complete."""
     select = f"SELECT {_qualified_columns()} FROM normalized r JOIN pid_map p ON p.pnum = r.pnum"
     parquet_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = parquet_path.with_suffix(".parquet.tmp")
     con.execute(f"COPY ({select}) TO {_lit(str(tmp))} (FORMAT parquet, COMPRESSION {CODEC})")
     tmp.replace(parquet_path)
-    codes = []
-    if derived:
-        codes = [r[0] for r in con.execute(f"SELECT DISTINCT measure FROM ({derived})").fetchall()]
-    return codes
+
+
+class ParquetWriter:
+    """`write_parquet` on its own DuckDB cursor in a background thread, with one DuckDB thread,
+    started once the job's aggregations are done: the file is written while the job stores,
+    protects and publishes the counts in Python on the other core. `wait()` joins it and
+    raises what it raised; call it before committing anything that names the file."""
+
+    def __init__(self, con, parquet_path: Path):
+        self._cursor = con.cursor()
+        self._path = parquet_path
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="parquet-writer", daemon=True)
+
+    def start(self) -> "ParquetWriter":
+        # One worker thread: the other core runs the Python that follows.
+        self._cursor.execute("SET threads = 1")
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        started, cpu = time.perf_counter(), time.thread_time()
+        try:
+            write_parquet(self._cursor, self._path)
+        except BaseException as error:  # noqa: BLE001 - re-raised by wait()
+            self._error = error
+            self._path.with_suffix(".parquet.tmp").unlink(missing_ok=True)
+        finally:
+            timings.record(
+                "job: write parquet (alongside)",
+                time.perf_counter() - started,
+                time.thread_time() - cpu,
+            )
+
+    def wait(self) -> None:
+        if self._thread.is_alive():
+            self._thread.join()
+        self._cursor.close()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def wait_quietly(self) -> None:
+        """After the job failed: stop the write, if it still runs, before the connection
+        closes; what it raised no longer matters."""
+        if self._thread.is_alive():
+            self._cursor.interrupt()
+            self._thread.join()
+        self._error = None
+        self._cursor.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -949,9 +1014,18 @@ def stratify(
         where="NOT n.excluded",
     )
     grouping = ", ".join(dims)
+    # Two levels: one scan of the rows sums them per combination of every dimension's code
+    # (a few hundred thousand at 2 M rows), and the grouping sets read those sums, not the
+    # rows again once per set. Sums of sums are the same sums.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE strata_fine AS
+            SELECT {keys}, {grouping}, sum(numerator) AS numerator,
+                   sum(denominator) AS denominator
+            FROM ({mapped}) GROUP BY {keys}, {grouping}"""
+    )
     query = f"""SELECT {keys}, {grouping}, GROUPING({grouping}) AS gid,
                        sum(numerator)::BIGINT, sum(denominator)::BIGINT
-                FROM ({mapped}) GROUP BY GROUPING SETS ({", ".join(sets)})"""
+                FROM strata_fine GROUP BY GROUPING SETS ({", ".join(sets)})"""
     width = len(dims)
     text_dims = {"site", "age_band"}  # grouped as text, not coded
     labels = codes.labels
@@ -984,6 +1058,7 @@ def stratify(
                 row[-1],
             )
         )
+    con.execute("DROP TABLE strata_fine")
     return strata
 
 

@@ -1118,52 +1118,55 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             return
         progress("aggregating", rows_done=result.rows_read, percent=65)
         parquet_relative = f"{storage.extract_dir(extract)}/normalized.parquet"
-        with timings.phase("job: write parquet"):
-            derived = engine.write_parquet(con, storage.absolute(parquet_relative))
-        progress("aggregating", rows_done=result.rows_read, percent=75)
+        with timings.phase("job: normalize"):
+            derived = engine.normalize(con)
         hub = hub_settings_get(organization=organization)
         strata, quality = _aggregate(
-            con,
-            source=engine.parquet_source(storage.absolute(parquet_relative)),
-            organization=organization,
-            hub=hub,
+            con, source=engine.NORMALIZED, organization=organization, hub=hub
         )
+        # The file is written while the counts are stored, protected and published.
+        writer = engine.ParquetWriter(con, storage.absolute(parquet_relative)).start()
+        try:
+            progress("saving", rows_done=result.rows_read, percent=80)
+            with transaction.atomic():
+                _ensure_social_need_measures(organization, derived)
+                counts = _store_results(extract, strata, quality, hub, restratified=False)
+                with timings.phase("job: wait for the parquet file"):
+                    writer.wait()
+                now = timezone.now()
+                extract.refresh_from_db()
+                for name, value in report.items():
+                    setattr(extract, name, value)
+                extract.parquet_path = parquet_relative
+                extract.unmapped_values = strata.unmapped
+                extract.measures_count = len({r[0] for r in strata.rows})
+                extract.periods_count = len({(r[1], r[2]) for r in strata.rows})
+                extract.status = Extract.Status.PROCESSED
+                extract.processed_at = now
+                extract.undefined_measure_codes = []
+                extract.raw_delete_after = (
+                    now + timedelta(days=organization.raw_retention_days)
+                    if organization.raw_retention_days
+                    else None
+                )
+                extract.save()
+                audit_record(
+                    organization=organization,
+                    actor=job.created_by,
+                    action="extract.process",
+                    obj=extract,
+                    details={
+                        "job": job.pk,
+                        "rows_read": result.rows_read,
+                        "rows_accepted": result.rows_accepted,
+                        "rows_rejected": result.rows_rejected,
+                        "cells": counts,
+                    },
+                )
+        finally:
+            writer.wait_quietly()
     finally:
         con.close()
-    progress("saving", rows_done=result.rows_read, percent=85)
-    with transaction.atomic():
-        _ensure_social_need_measures(organization, derived)
-        counts = _store_results(extract, strata, quality, hub, restratified=False)
-        now = timezone.now()
-        extract.refresh_from_db()
-        for name, value in report.items():
-            setattr(extract, name, value)
-        extract.parquet_path = parquet_relative
-        extract.unmapped_values = strata.unmapped
-        extract.measures_count = len({r[0] for r in strata.rows})
-        extract.periods_count = len({(r[1], r[2]) for r in strata.rows})
-        extract.status = Extract.Status.PROCESSED
-        extract.processed_at = now
-        extract.undefined_measure_codes = []
-        extract.raw_delete_after = (
-            now + timedelta(days=organization.raw_retention_days)
-            if organization.raw_retention_days
-            else None
-        )
-        extract.save()
-        audit_record(
-            organization=organization,
-            actor=job.created_by,
-            action="extract.process",
-            obj=extract,
-            details={
-                "job": job.pk,
-                "rows_read": result.rows_read,
-                "rows_accepted": result.rows_accepted,
-                "rows_rejected": result.rows_rejected,
-                "cells": counts,
-            },
-        )
     job_finish(
         job_id=job.pk,
         status=Job.Status.SUCCEEDED,
