@@ -842,6 +842,7 @@ class ParquetWriter:
     raises what it raised; call it before committing anything that names the file."""
 
     def __init__(self, con, parquet_path: Path):
+        self._con = con
         self._cursor = con.cursor()
         self._path = parquet_path
         self._error: BaseException | None = None
@@ -869,6 +870,8 @@ class ParquetWriter:
 
     def wait(self) -> None:
         if self._thread.is_alive():
+            # The Python is done: the write may use every core for what is left of it.
+            self._con.execute(f"SET threads = {THREADS}")
             self._thread.join()
         self._cursor.close()
         if self._error is not None:
