@@ -1125,44 +1125,14 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             con, source=engine.NORMALIZED, organization=organization, hub=hub
         )
         # The file is written while the counts are stored, protected and published.
-        writer = engine.ParquetWriter(con, storage.absolute(parquet_relative)).start()
+        writer = engine.ParquetWriter(
+            con, storage.absolute(parquet_relative), parquet_relative
+        ).start()
         try:
             progress("saving", rows_done=result.rows_read, percent=80)
-            with transaction.atomic():
-                _ensure_social_need_measures(organization, derived)
-                counts = _store_results(extract, strata, quality, hub, restratified=False)
-                with timings.phase("job: wait for the parquet file"):
-                    writer.wait()
-                now = timezone.now()
-                extract.refresh_from_db()
-                for name, value in report.items():
-                    setattr(extract, name, value)
-                extract.parquet_path = parquet_relative
-                extract.unmapped_values = strata.unmapped
-                extract.measures_count = len({r[0] for r in strata.rows})
-                extract.periods_count = len({(r[1], r[2]) for r in strata.rows})
-                extract.status = Extract.Status.PROCESSED
-                extract.processed_at = now
-                extract.undefined_measure_codes = []
-                extract.raw_delete_after = (
-                    now + timedelta(days=organization.raw_retention_days)
-                    if organization.raw_retention_days
-                    else None
-                )
-                extract.save()
-                audit_record(
-                    organization=organization,
-                    actor=job.created_by,
-                    action="extract.process",
-                    obj=extract,
-                    details={
-                        "job": job.pk,
-                        "rows_read": result.rows_read,
-                        "rows_accepted": result.rows_accepted,
-                        "rows_rejected": result.rows_rejected,
-                        "cells": counts,
-                    },
-                )
+            counts = _store_processed(
+                extract, job, result, report, (strata, quality, derived), hub, writer
+            )
         finally:
             writer.wait_quietly()
     finally:
@@ -1177,6 +1147,58 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             _delete_raw(extract)
             extract.save(update_fields=["raw_deleted_at"])
     extracts_purge_raw(organization=organization)
+
+
+def _store_processed(
+    extract: Extract,
+    job: Job,
+    result: engine.IngestResult,
+    report: dict,
+    aggregated: tuple[engine.Strata, tuple[list[tuple], int], list[str]],
+    hub: HubSettings,
+    writer: engine.ParquetWriter,
+) -> int:
+    """One transaction: the counts (stratified, quality, derived measures), their protection
+    and publication, then, once the Parquet file is complete, the extract as processed with
+    its report. Returns the number of counts stored."""
+    organization = extract.organization
+    strata, quality, derived = aggregated
+    with transaction.atomic():
+        _ensure_social_need_measures(organization, derived)
+        counts = _store_results(extract, strata, quality, hub, restratified=False)
+        with timings.phase("job: wait for the parquet file"):
+            writer.wait()
+        now = timezone.now()
+        extract.refresh_from_db()
+        for name, value in report.items():
+            setattr(extract, name, value)
+        extract.parquet_path = writer.relative_path
+        extract.unmapped_values = strata.unmapped
+        extract.measures_count = len({r[0] for r in strata.rows})
+        extract.periods_count = len({(r[1], r[2]) for r in strata.rows})
+        extract.status = Extract.Status.PROCESSED
+        extract.processed_at = now
+        extract.undefined_measure_codes = []
+        extract.raw_delete_after = (
+            now + timedelta(days=organization.raw_retention_days)
+            if organization.raw_retention_days
+            else None
+        )
+        extract.save()
+        audit_record(
+            organization=organization,
+            actor=job.created_by,
+            action="extract.process",
+            obj=extract,
+            details={
+                "job": job.pk,
+                "rows_read": result.rows_read,
+                "rows_accepted": result.rows_accepted,
+                "rows_rejected": result.rows_rejected,
+                "cells": counts,
+            },
+        )
+    return counts
 
 
 def _ensure_social_need_measures(organization: Organization, codes: list[str]) -> None:
