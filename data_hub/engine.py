@@ -841,11 +841,10 @@ class ParquetWriter:
     protects and publishes the counts in Python on the other core. `wait()` joins it and
     raises what it raised; call it before committing anything that names the file."""
 
-    def __init__(self, con, parquet_path: Path, relative_path: str):
+    def __init__(self, con, parquet_path: Path):
         self._con = con
         self._cursor = con.cursor()
         self._path = parquet_path
-        self.relative_path = relative_path  # what the extract records once the file is whole
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="parquet-writer", daemon=True)
 

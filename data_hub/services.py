@@ -1117,7 +1117,6 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             )
             return
         progress("aggregating", rows_done=result.rows_read, percent=65)
-        parquet_relative = f"{storage.extract_dir(extract)}/normalized.parquet"
         with timings.phase("job: normalize"):
             derived = engine.normalize(con)
         hub = hub_settings_get(organization=organization)
@@ -1125,9 +1124,7 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             con, source=engine.NORMALIZED, organization=organization, hub=hub
         )
         # The file is written while the counts are stored, protected and published.
-        writer = engine.ParquetWriter(
-            con, storage.absolute(parquet_relative), parquet_relative
-        ).start()
+        writer = engine.ParquetWriter(con, storage.absolute(_parquet_relative(extract))).start()
         try:
             progress("saving", rows_done=result.rows_read, percent=80)
             counts = _store_processed(
@@ -1147,6 +1144,10 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             _delete_raw(extract)
             extract.save(update_fields=["raw_deleted_at"])
     extracts_purge_raw(organization=organization)
+
+
+def _parquet_relative(extract: Extract) -> str:
+    return f"{storage.extract_dir(extract)}/normalized.parquet"
 
 
 def _store_processed(
@@ -1172,7 +1173,7 @@ def _store_processed(
         extract.refresh_from_db()
         for name, value in report.items():
             setattr(extract, name, value)
-        extract.parquet_path = writer.relative_path
+        extract.parquet_path = _parquet_relative(extract)
         extract.unmapped_values = strata.unmapped
         extract.measures_count = len({r[0] for r in strata.rows})
         extract.periods_count = len({(r[1], r[2]) for r in strata.rows})
