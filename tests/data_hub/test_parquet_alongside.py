@@ -8,7 +8,7 @@ import time
 import duckdb
 import pytest
 
-from data_hub import engine, storage
+from data_hub import engine, services, storage
 from data_hub.models import Extract, PublishedResult, StratifiedCount
 from equity_portal.core.models import Job
 from tests.data_hub.factories import ingest, row, write_csv
@@ -24,8 +24,8 @@ def _rows():
         race = ("White", "Black or African American", "Asian")[i % 3]
         screened = ("Y", "N", "")[i % 3]
         rows.append([f"TEST-{i}", "A1C", "2025-Q1", str(i % 2), race, screened, "Y"])
-        rows.append([f"TEST-{i}", "BP", "2025-Q2", str(i % 4 == 0), race, "N", ""])
-    return [[str(v) if not isinstance(v, bool) else ("1" if v else "0") for v in r] for r in rows]
+        rows.append([f"TEST-{i}", "BP", "2025-Q2", "1" if i % 4 == 0 else "0", race, "N", ""])
+    return rows
 
 
 def test_the_parquet_file_holds_the_rows_the_counts_came_from(org, measures, tmp_path):
@@ -78,8 +78,6 @@ def test_a_failed_parquet_write_fails_the_job_and_stores_nothing(
 def test_a_failure_while_publishing_stops_the_write_and_stores_nothing(
     org, measures, tmp_path, monkeypatch
 ):
-    from data_hub import services
-
     def broken(*args, **kwargs):
         raise RuntimeError("publication failed")
 

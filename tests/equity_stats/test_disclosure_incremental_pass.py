@@ -4,11 +4,10 @@ decisions must be exactly those of re-checking every relation in every round."""
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import equity_stats.disclosure as disclosure
 from equity_stats.disclosure import build_publication, protect_publication
-from tests.equity_stats.test_disclosure_property import extract
+from tests.equity_stats.test_disclosure_property import RANDOM_EXTRACTS, extract
 
 K = 11
 
@@ -26,12 +25,7 @@ def _full_passes(monkeypatch):
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    size=st.integers(15, 200),
-    periods=st.integers(2, 4),
-    skew=st.floats(0.5, 4.0),
-)
+@given(**RANDOM_EXTRACTS)
 def test_incremental_relation_passes_decide_as_full_passes(seed, size, periods, skew):
     counts, quality = extract(seed, size, periods, skew)
     pub = build_publication(counts, quality)
@@ -52,6 +46,6 @@ def test_later_rounds_check_only_the_relations_of_newly_hidden_cells(monkeypatch
     decisions = protect_publication(pub.cells, pub.relations, k=K)
     assert decisions.rounds > 1
     assert checked[0] is None  # the first pass checks every relation
-    later = [dirty for dirty in checked[1:]]
+    later = checked[1:]
     assert later and all(dirty is not None for dirty in later)
     assert all(len(dirty) < len(pub.relations) for dirty in later)

@@ -91,13 +91,17 @@ def extract(seed: int, size: int, periods: int, skew: float):
     return counts, completeness
 
 
+# The arguments of `extract` that hypothesis draws (shared with other disclosure properties).
+RANDOM_EXTRACTS = {
+    "seed": st.integers(0, 2**32 - 1),
+    "size": st.integers(15, 200),
+    "periods": st.integers(2, 4),
+    "skew": st.floats(0.5, 4.0),
+}
+
+
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    size=st.integers(15, 200),
-    periods=st.integers(2, 4),
-    skew=st.floats(0.5, 4.0),
-)
+@given(**RANDOM_EXTRACTS)
 def test_protected_random_extracts_pass_the_audit(seed, size, periods, skew):
     counts, quality = extract(seed, size, periods, skew)
     pub = build_publication(counts, quality)
