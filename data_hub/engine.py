@@ -5,13 +5,14 @@ column as text, in file order (structural errors go to DuckDB's rejects table wi
 One scan of the staged file finds the distinct measures, periods, identifiers, birth dates and
 the values of the other low-cardinality columns: each is parsed once per distinct value
 (joined back as small tables; per row only joins and integer comparisons remain), and each
-identifier is pseudonymized once with the organization's key. Validation is a view over the
-staged file: one counting pass shows whether every row is accepted (the common case; the same
-pass groups the social-needs flags and finds duplicates); only an extract with rejected rows
-materializes table `base` for the report with row numbers. The accepted normalized rows are
-written to Parquet once with DuckDB's parallel writer, and every dimension and intersection is
-computed from that file in one `GROUPING SETS` scan, value maps joined as small tables of
-integer codes. No per-row Python loop.
+identifier is pseudonymized once with the organization's key. One validation pass over the
+staged file materializes every row, its text columns as ENUM types over those distinct values,
+and shows whether every row is accepted (the common case; the social-needs flags are grouped
+and duplicates found from that table). Then that table is the normalized rows; only an extract
+with rejected rows materializes table `base` for the report with row numbers. Every dimension
+and intersection is computed from the normalized rows in one `GROUPING SETS` pass, value maps
+joined as small tables of integer codes, and the rows are written to Parquet once, alongside
+the Python that stores and protects the counts. No per-row Python loop.
 
 Row numbers count the header as row 1, as a spreadsheet shows them.
 """
@@ -328,6 +329,13 @@ def _distinct_values(con, columns: list[str], source: str = "long_rows") -> dict
     return found
 
 
+def _enum_type(con, name: str, values: list[str]) -> None:
+    """ENUM type `name` over `values` (distinct, any number, none NULL)."""
+    _register(con, f"{name}_values", pa.table({"v": pa.array(sorted(values), pa.string())}))
+    con.execute(f"CREATE TYPE {name} AS ENUM (SELECT v FROM {name}_values)")
+    con.execute(f"DROP TABLE {name}_values")
+
+
 def _pseudonymize_distinct(con, spec: IngestSpec, raws: list[str]) -> None:
     """pid_map(raw, pid, pnum): each distinct identifier hashed once (HMAC-SHA256, org key),
     in batches with the key's hash states reused. `pnum` is a surrogate integer the later
@@ -422,13 +430,17 @@ def _birth_map(con, raws: list[str]) -> None:
     con.execute("UPDATE birth_map SET given = trim(raw) <> ''")
 
 
+def _age_band_label(low: int, high: int | None) -> str:
+    return f"{low}+" if high is None else f"{low}-{high}"
+
+
 def _age_band_sql(age: str) -> str:
     parts = []
     for low, high in AGE_BANDS:
         if high is None:
-            parts.append(f"WHEN {age} >= {low} THEN '{low}+'")
+            parts.append(f"WHEN {age} >= {low} THEN '{_age_band_label(low, high)}'")
         else:
-            parts.append(f"WHEN {age} <= {high} THEN '{low}-{high}'")
+            parts.append(f"WHEN {age} <= {high} THEN '{_age_band_label(low, high)}'")
     return f"CASE WHEN {age} IS NULL THEN '{UNKNOWN}' {' '.join(parts)} END"
 
 
@@ -618,17 +630,26 @@ def _rejects(con, spec: IngestSpec, result: IngestResult) -> None:
 def _validate_in_one_pass(con, spec: IngestSpec, result: IngestResult) -> bool:
     """The common case: validate every row from the staged file without materializing it.
 
-    One parallel pass over the view `base_v` (every row validated) counts rejected and
-    duplicate rows. When every row is accepted, the Parquet writer reads `base_v` again;
-    otherwise (rejected, duplicate or skipped rows, broken lines) this returns False and
-    the full path materializes `base` for the report.
+    One parallel pass over the staged file validates every row into table `checked`, and
+    counts rejected and duplicate rows from it. When every row is accepted, `checked` becomes
+    the normalized rows (`normalize`); otherwise (rejected, duplicate or skipped rows, broken
+    lines) this returns False and the full path materializes `base` for the report.
     """
     if con.execute("SELECT count(*) FROM csv_rejects").fetchall()[0][0]:
         return False
     if con.execute("SELECT count(*) FROM measure_map WHERE status = 'skip'").fetchall()[0][0]:
         return False
-    con.execute(f"CREATE VIEW base_v AS {_base_sql(spec, '(s.rid + 2)', 'long_rows')}")
-    flags, parts = _needs_parts({f"{n}_{k}" for n, k in _screening(spec)})
+    screening = [f"{n}_{k}" for n, k in _screening(spec)]
+    # The one pass materializes every row, typed as the normalized rows are (`_typed`): when
+    # all are accepted, this table is the normalized rows, and nothing evaluates the rules or
+    # the joins again.
+    con.execute(
+        f"""CREATE TABLE checked AS
+            SELECT {_typed(NORMALIZED_COLUMNS.replace("pid", "pnum"))}, mid, err
+                   {"".join(f", {c}" for c in screening)}
+            FROM ({_base_sql(spec, "(s.rid + 2)", "long_rows")})"""
+    )
+    flags, parts, _ = _needs_parts(set(screening))
     if parts:
         # The same pass groups the per-patient-period social-needs flags (table `needs`,
         # kept only if every row is accepted); a patient-period with fewer distinct
@@ -646,7 +667,7 @@ def _validate_in_one_pass(con, spec: IngestSpec, result: IngestResult) -> bool:
                        count(*) FILTER (WHERE err IS NULL) AS n_ok,
                        count(*) FILTER (WHERE err IS NULL AND excluded) AS n_excluded,
                        {distinct_measures} AS n_measures
-                FROM base_v GROUP BY pnum, period_start, granularity, period_label"""
+                FROM checked GROUP BY pnum, period_start, granularity, period_label"""
         )
         check = "SELECT sum(n_rows), sum(n_ok), sum(n_excluded), sum(n_measures) FROM needs"
     else:
@@ -655,10 +676,10 @@ def _validate_in_one_pass(con, spec: IngestSpec, result: IngestResult) -> bool:
         check = """SELECT count(*), count(*) FILTER (WHERE err IS NULL),
                           count(*) FILTER (WHERE err IS NULL AND excluded),
                           count(DISTINCT hash(pnum, mid, period_start, granularity))
-                   FROM base_v"""
+                   FROM checked"""
     total, ok, excluded, distinct = con.execute(check).fetchall()[0]
     if ok != total or distinct != total:
-        con.execute("DROP VIEW base_v")
+        con.execute("DROP TABLE checked")
         con.execute("DROP TABLE IF EXISTS needs")
         return False
     result.rows_accepted, result.rows_excluded = ok, excluded
@@ -692,6 +713,7 @@ def validate(con, spec: IngestSpec) -> IngestResult:
                 "patient_id",
                 *(["birth_date"] if has_birth else []),
                 *_parsers(spec),
+                *MAPPED_FAMILIES,
             ],
         )
         result.undefined_measures = _measure_map(con, spec, values["measure"])
@@ -701,6 +723,7 @@ def validate(con, spec: IngestSpec) -> IngestResult:
         if has_birth:
             _birth_map(con, values["birth_date"])
         _parse_maps(con, spec, values)
+        _normalized_types(con, spec, {f: values.pop(f) for f in MAPPED_FAMILIES})
     spec.progress("validating", rows_done=result.rows_read, percent=35)
     with timings.phase("job: pseudonymize (hmac)"):
         _pseudonymize_distinct(con, spec, values.pop("patient_id"))
@@ -727,11 +750,12 @@ def validate(con, spec: IngestSpec) -> IngestResult:
 NEEDS_KEEP = "race, ethnicity, language, sex, payer, site, age_band"
 
 
-def _needs_parts(columns: set[str]) -> tuple[list[str], list[str]]:
+def _needs_parts(columns: set[str]) -> tuple[list[str], list[str], list[str]]:
     """For the flag columns present (`food_screened`, ...): the per-patient-period aggregates
-    (`food_s`, `food_p`) and one derived-row SELECT over table `needs` per derived measure."""
+    (`food_s`, `food_p`), one derived-row SELECT over table `needs` per derived measure, and
+    the codes those measures may have."""
     keep = NEEDS_KEEP
-    flags, parts = [], []
+    flags, parts, codes = [], [], []
     for need in SOCIAL_NEEDS:
         scr, pos = f"{need}_screened", f"{need}_positive"
         if scr not in columns and pos not in columns:
@@ -742,6 +766,7 @@ def _needs_parts(columns: set[str]) -> tuple[list[str], list[str]]:
             else f"CASE WHEN {pos} IS NULL THEN 0 ELSE 1 END"
         )
         flags.append(f"max({screened}) AS {need}_s")
+        codes.append(f"sdoh_{need}_screening")
         parts.append(
             f"""SELECT line, pnum, 'sdoh_{need}_screening' AS measure, period_start, granularity,
                    period_label, {need}_s AS numerator, 1 AS denominator, false AS excluded,
@@ -749,21 +774,22 @@ def _needs_parts(columns: set[str]) -> tuple[list[str], list[str]]:
         )
         if pos in columns:
             flags.append(f"max(coalesce({pos}, 0)) AS {need}_p")
+            codes.append(f"sdoh_{need}_positive")
             parts.append(
                 f"""SELECT line, pnum, 'sdoh_{need}_positive' AS measure, period_start,
                        granularity, period_label, {need}_p AS numerator, 1 AS denominator,
                        false AS excluded, {keep} FROM needs WHERE {need}_s = 1"""
             )
-    return flags, parts
+    return flags, parts, codes
 
 
-def _screening_rows_sql(con) -> str:
+def _screening_rows_sql(con, accepted: str) -> str:
     """Derived social-needs measures, one row per patient x period: screening rate
     (screened / patients) and positive rate (positive / screened). Materializes the
     per-patient-period flags of every need in one GROUP BY (table `needs`)."""
-    columns = {r[0] for r in con.execute("DESCRIBE accepted").fetchall()}
+    columns = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {accepted}").fetchall()}
     keep = NEEDS_KEEP
-    flags, parts = _needs_parts(columns)
+    flags, parts, _ = _needs_parts(columns)
     if not parts:
         return ""
     grouped = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'needs'"
@@ -774,7 +800,7 @@ def _screening_rows_sql(con) -> str:
             SELECT min(line) AS line, pnum, period_start, granularity, period_label,
                    {", ".join(f"any_value({c}) AS {c}" for c in keep.split(", "))},
                    {", ".join(flags)}
-            FROM accepted GROUP BY pnum, period_start, granularity, period_label"""
+            FROM {accepted} GROUP BY pnum, period_start, granularity, period_label"""
     )
     return " UNION ALL ".join(parts)
 
@@ -790,34 +816,74 @@ def _qualified_columns() -> str:
 
 
 def normalize(con) -> list[str]:
-    """Views over the accepted normalized rows (pseudonymized; raw demographic text kept for
-    re-stratification; no birth date) and the derived screening rows: `normalized` (with
-    `pnum`) for the Parquet file, and `NORMALIZED` (with `pnum` as `pid`) that the job's
-    aggregations read directly, so that they need not wait for the file. Returns the codes of
-    the derived measures present. The views are not TEMP: the Parquet writer reads them on
-    its own cursor (the in-memory database is this job's alone either way)."""
+    """Table `normalized`: the accepted normalized rows (pseudonymized as `pnum`; raw
+    demographic text kept for re-stratification; no birth date; text columns as ENUMs, see
+    `_normalized_types`) and the derived screening rows. The job's aggregations read it
+    through `NORMALIZED` and the Parquet writer, on its own cursor, from it (not TEMP: the
+    in-memory database is this job's alone either way). Returns the codes of the derived
+    measures present."""
     one_pass = con.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = 'base_v'"
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'checked'"
     ).fetchall()[0][0]
-    # After the one-pass check every row of `base_v` is accepted: no filter, so the rules
-    # are not evaluated again.
-    con.execute(
-        "CREATE OR REPLACE VIEW accepted AS "
-        + (
-            "SELECT * FROM base_v"
-            if one_pass
-            else "SELECT * FROM base WHERE err IS NULL AND NOT skipped"
-        )
-    )
-    derived = _screening_rows_sql(con)
-    rows = f"SELECT {NORMALIZED_COLUMNS.replace('pid', 'pnum')} FROM accepted"
-    if derived:
-        rows += f" UNION ALL SELECT {NORMALIZED_COLUMNS.replace('pid', 'pnum')} FROM ({derived})"
-    con.execute(f"CREATE OR REPLACE VIEW normalized AS {rows}")
+    # After the one-pass check every row of `checked` is accepted and already typed.
+    accepted = "checked" if one_pass else "(SELECT * FROM base WHERE err IS NULL AND NOT skipped)"
+    derived = _screening_rows_sql(con, accepted)
+    columns = NORMALIZED_COLUMNS.replace("pid", "pnum")
+    if one_pass:
+        con.execute("ALTER TABLE checked RENAME TO normalized")
+    else:
+        con.execute(f"CREATE TABLE normalized AS SELECT {_typed(columns)} FROM {accepted}")
     codes = []
     if derived:
+        con.execute(f"INSERT INTO normalized ({columns}) SELECT {columns} FROM ({derived})")
         codes = [r[0] for r in con.execute(f"SELECT DISTINCT measure FROM ({derived})").fetchall()]
     return codes
+
+
+# Each text column of the normalized rows as an ENUM over its few values (`_normalized_types`).
+_TYPES = {
+    "measure": "norm_measure",
+    "granularity": "norm_granularity",
+    "period_label": "norm_period_label",
+    "site": "norm_site",
+    "age_band": "norm_age_band",
+    **{family: f"raw_{family}" for family in MAPPED_FAMILIES},
+}
+# The value maps join the raw demographic columns as these types (`map_values`).
+RAW_TYPES = {family: f"raw_{family}" for family in MAPPED_FAMILIES}
+
+
+def _typed(columns: str) -> str:
+    return ", ".join(f"{c}::{_TYPES[c]} AS {c}" if c in _TYPES else c for c in columns.split(", "))
+
+
+def _normalized_types(con, spec: IngestSpec, raw_values: dict[str, list[str]]) -> None:
+    """The ENUM types of the normalized rows' text columns, from the small tables of parsed
+    distinct values (and the raw demographic values the distinct-values scan found). Grouping,
+    joining and writing Parquet dictionaries then work on small integers, not text, and the
+    file still holds the text."""
+    for family, values in raw_values.items():
+        _enum_type(con, f"raw_{family}", values)
+    _, _, derived = _needs_parts({f"{n}_{k}" for n, k in _screening(spec)})
+    con.execute(
+        "CREATE TYPE norm_measure AS ENUM (SELECT DISTINCT code FROM (SELECT code FROM "
+        f"measure_map UNION ALL SELECT unnest({_text_list(derived)})) WHERE code IS NOT NULL)"
+    )
+    for column in ("granularity", "period_label"):
+        con.execute(
+            f"CREATE TYPE norm_{column} AS ENUM (SELECT DISTINCT {column} FROM period_map "
+            f"WHERE {column} IS NOT NULL)"
+        )
+    con.execute(
+        "CREATE TYPE norm_site AS ENUM (SELECT DISTINCT val FROM (SELECT val FROM parse_site "
+        f"UNION ALL SELECT '{UNKNOWN}') WHERE val IS NOT NULL)"
+    )
+    bands = [_age_band_label(low, high) for low, high in AGE_BANDS]
+    con.execute(f"CREATE TYPE norm_age_band AS ENUM ({', '.join(map(_lit, [*bands, UNKNOWN]))})")
+
+
+def _text_list(values: list[str]) -> str:
+    return "[" + ", ".join(_lit(v) for v in values) + "]::VARCHAR[]"
 
 
 # The normalized rows before they are written: the pseudonym's number stands for the pseudonym
@@ -933,10 +999,17 @@ class ValueCodes:
              WHERE {where}"""
 
 
-def map_values(con, *, source: str, value_maps: dict[str, dict[str, str]]) -> ValueCodes:
+def map_values(
+    con,
+    *,
+    source: str,
+    value_maps: dict[str, dict[str, str]],
+    raw_types: dict[str, str] | None = None,
+) -> ValueCodes:
     """One scan counts every mapped family's source values (and whether site and age band
     are known), then registers the value-map tables. Unmapped (non-empty, unknown) source
-    values are counted per family."""
+    values are counted per family. `raw_types`: the source's ENUM type of a family's column
+    (`RAW_TYPES` for `NORMALIZED`), so that the value map joins on it, not on text."""
     counted = (*MAPPED_FAMILIES, "site_known", "age_known")
     scanned = con.execute(
         f"""SELECT GROUPING({", ".join(counted)}), {", ".join(counted)}, count(*)
@@ -979,6 +1052,12 @@ def map_values(con, *, source: str, value_maps: dict[str, dict[str, str]]) -> Va
             schema=_VM,
         )
         _register(con, f"vm_{family}", table)
+        if raw_types and family in raw_types:
+            # Every raw value here was read from the source, so it is one of the type's.
+            con.execute(
+                f"CREATE OR REPLACE TABLE vm_{family} AS "
+                f"SELECT raw::{raw_types[family]} AS raw, code FROM vm_{family}"
+            )
     return ValueCodes(labels=labels, code_of=code_of, values=values, unmapped=unmapped)
 
 

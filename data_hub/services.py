@@ -1121,7 +1121,11 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             derived = engine.normalize(con)
         hub = hub_settings_get(organization=organization)
         strata, quality = _aggregate(
-            con, source=engine.NORMALIZED, organization=organization, hub=hub
+            con,
+            source=engine.NORMALIZED,
+            organization=organization,
+            hub=hub,
+            raw_types=engine.RAW_TYPES,
         )
         # The file is written while the counts are stored, protected and published.
         writer = engine.ParquetWriter(con, storage.absolute(_parquet_relative(extract))).start()
@@ -1237,14 +1241,22 @@ COUNT_COLUMNS = (
 
 
 def _aggregate(
-    con, *, source: str, organization: Organization, hub: HubSettings
+    con,
+    *,
+    source: str,
+    organization: Organization,
+    hub: HubSettings,
+    raw_types: dict[str, str] | None = None,
 ) -> tuple[engine.Strata, tuple[list[tuple], int]]:
     """Every count the extract publishes, from its normalized rows in one DuckDB session,
     with one application of the value maps: the stratified counts (one GROUPING SETS scan)
     and the REaL completeness in patients."""
     with timings.phase("job: stratify (grouping sets)"):
         codes = engine.map_values(
-            con, source=source, value_maps=value_maps_for(organization=organization)
+            con,
+            source=source,
+            value_maps=value_maps_for(organization=organization),
+            raw_types=raw_types,
         )
         strata = engine.stratify(
             con, source=source, value_maps={}, intersections=hub.intersections, codes=codes
