@@ -375,6 +375,10 @@ def _is_valid_utf8(path: Path) -> bool:
     try:
         with open(path, "rb") as handle:
             while chunk := handle.read(CHUNK):
+                # Most extracts are plain ASCII: valid UTF-8, checked far faster than decoded,
+                # unless a multi-byte character began at the end of the previous chunk.
+                if chunk.isascii() and not decoder.getstate()[0]:
+                    continue
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
