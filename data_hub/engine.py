@@ -97,6 +97,9 @@ class IngestSpec:
     work_dir: Path
     rejected_measures: set[str] = field(default_factory=set)  # normalized values
     progress: Callable[..., None] = lambda *args, **kwargs: None
+    # For a file taken for UTF-8 without reading it all: a UTF-8 copy to read instead when
+    # DuckDB finds a value that is not (`load`).
+    transcode: Callable[[], Path] | None = None
 
 
 @dataclass
@@ -233,6 +236,13 @@ def load(con, spec: IngestSpec) -> int:
         f"""COPY (SELECT {", ".join(f"c{i}" for i in used)} FROM {_csv_sql(spec)})
             TO {_lit(str(staged))} (FORMAT parquet, COMPRESSION lz4_raw)""",
     )
+    invalid = "SELECT count(*) FROM csv_rejects WHERE error_type = 'INVALID ENCODING'"
+    if spec.transcode is not None and con.execute(invalid).fetchall()[0][0]:
+        # Not UTF-8 after all, past the sample the upload read: read a transcoded copy.
+        spec.csv_path, spec.transcode = spec.transcode(), None
+        con.execute("DROP TABLE csv_rejects")
+        con.execute("DROP TABLE csv_scans")
+        return load(con, spec)
     # Row numbers are in the staged file; later steps need no order and run in parallel.
     con.execute("SET preserve_insertion_order = false")
     loaded = con.execute(f"SELECT count(*) FROM read_parquet({_lit(str(staged))})").fetchall()[0][0]

@@ -53,7 +53,13 @@ from .models import (
     ValueMapEntry,
 )
 from .quality.services import quality_store
-from .sources import Limits, UnreadableFile, inspect_file, prepare_for_duckdb
+from .sources import (
+    Limits,
+    UnreadableFile,
+    inspect_file,
+    prepare_for_duckdb,
+    transcode_windows_1252,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -1063,6 +1069,11 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
         key=organization_key(organization),
         work_dir=work,
         progress=progress,
+        transcode=(
+            (lambda: transcode_windows_1252(csv_path, work))
+            if csv_path == storage.absolute(extract.raw_path)
+            else None
+        ),
     )
     con = engine.connect(work)
     try:

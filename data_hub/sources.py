@@ -340,10 +340,11 @@ def prepare_for_duckdb(
 ) -> tuple[Path, str]:
     """Return (UTF-8 delimited file, delimiter) DuckDB can read.
 
-    UTF-8 files are used in place. UTF-16 and Windows-1252 text is transcoded in 4 MiB chunks
-    (DuckDB reads only utf-8/utf-16/latin-1, and cp1252's curly quotes fail as latin-1). A UTF-8
-    file found invalid past the upload-time sample is transcoded as Windows-1252. XLSX rows are
-    streamed from openpyxl's read-only mode into a CSV.
+    UTF-8 files are used in place: DuckDB checks every value it reads, and a file found
+    invalid past the upload-time sample is read again through `transcode_windows_1252` (see
+    `engine.IngestSpec.transcode`). UTF-16 and Windows-1252 text is transcoded in 4 MiB chunks
+    (DuckDB reads only utf-8/utf-16/latin-1, and cp1252's curly quotes fail as latin-1). XLSX
+    rows are streamed from openpyxl's read-only mode into a CSV.
     """
     work_dir.mkdir(parents=True, exist_ok=True)
     if file_format == "xlsx":
@@ -358,29 +359,23 @@ def prepare_for_duckdb(
                     width = len([c for c in row if c.strip()]) or len(row)
                 writer.writerow(row[:width] + [""] * (width - len(row)))
         return target, ","
-    if encoding in ("utf-8", "utf-8-sig") and _is_valid_utf8(path):
+    if encoding in ("utf-8", "utf-8-sig"):
         return path, delimiter
     source_encoding = encoding if encoding.startswith("utf-16") else "cp1252"
+    return _transcode(path, source_encoding, work_dir), delimiter
+
+
+def transcode_windows_1252(path: Path, work_dir: Path) -> Path:
+    """A UTF-8 copy of a file taken for UTF-8 whose later bytes are not (an export that
+    mixes encodings is read as Windows-1252, as most such files are)."""
+    return _transcode(path, "cp1252", work_dir)
+
+
+def _transcode(path: Path, source_encoding: str, work_dir: Path) -> Path:
     target = work_dir / "source.csv"
     decoder = codecs.getincrementaldecoder(source_encoding)(errors="replace")
     with open(path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as out:
         while chunk := src.read(CHUNK):
             out.write(decoder.decode(chunk))
         out.write(decoder.decode(b"", final=True))
-    return target, delimiter
-
-
-def _is_valid_utf8(path: Path) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(CHUNK):
-                # Most extracts are plain ASCII: valid UTF-8, checked far faster than decoded,
-                # unless a multi-byte character began at the end of the previous chunk.
-                if chunk.isascii() and not decoder.getstate()[0]:
-                    continue
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
+    return target

@@ -1,70 +1,49 @@
-"""Issue 17: the encoding check skips decoding plain ASCII chunks. It must still find every
-invalid byte, wherever it falls, and accept a multi-byte character split across chunks."""
+"""Issue 17: a file the upload took for UTF-8 is read in place, without decoding all of it in
+Python first: DuckDB checks every value it reads. When a value past the upload-time sample is
+not UTF-8 (an export that mixes encodings), the job reads a Windows-1252 copy instead, and
+nothing is lost or rejected for it."""
 
 import pytest
 
-from data_hub import sources
+from data_hub.models import Extract
+from data_hub.sources import SNIFF_BYTES
+from tests.data_hub.factories import HEADERS, counts, ingest, row
 
-HEADER = b"MRN,Measure,Period,Numerator,Race\n"
-ASCII_ROW = b"TEST-1,A1C,2025-Q1,1,White\n"
+pytestmark = pytest.mark.django_db
+
+# Enough plain rows that the upload's sample (SNIFF_BYTES) sees only valid UTF-8.
+PLAIN_ROWS = SNIFF_BYTES // 60 + 100
 
 
-@pytest.fixture
-def small_chunks(monkeypatch):
-    monkeypatch.setattr(sources, "CHUNK", 16)
+def _write(path, rows, tail: bytes = b""):
+    lines = [",".join(HEADERS)] + [",".join(r) for r in rows]
+    path.write_bytes("\n".join(lines).encode("utf-8") + b"\n" + tail)
+    return path
 
 
-def _prepared(tmp_path, content: bytes) -> str:
-    path = tmp_path / "extract.csv"
-    path.write_bytes(content)
-    target, _ = sources.prepare_for_duckdb(
-        path=path, file_format="csv", encoding="utf-8", delimiter=",", work_dir=tmp_path / "w"
+def _plain_rows():
+    return [row(f"TEST-{i}", site="North") for i in range(PLAIN_ROWS)]
+
+
+def test_a_windows_1252_value_past_the_sample_is_transcoded_not_rejected(org, measures, tmp_path):
+    late = (
+        ",".join(row("TEST-LATE", site="SITE"))
+        .encode()
+        .replace(b"SITE", b"Dr. O\x92Brien\x92s \x93East\x94 clinic")
     )
-    return target.read_text(encoding="utf-8")
+    extract = ingest(org, _write(tmp_path / "e.csv", _plain_rows(), late + b"\n"))
+
+    assert extract.encoding == "utf-8"  # what the sample showed
+    assert extract.status == Extract.Status.PROCESSED
+    assert (extract.rows_read, extract.rows_rejected) == (PLAIN_ROWS + 1, 0)
+    sites = {group for (_, _, group) in counts(extract, "site")}
+    assert sites == {"North", "Dr. O\u2019Brien\u2019s \u201cEast\u201d clinic"}
 
 
-def test_plain_ascii_is_read_in_place(tmp_path, small_chunks):
-    content = HEADER + ASCII_ROW * 20
-    path = tmp_path / "extract.csv"
-    path.write_bytes(content)
-    target, _ = sources.prepare_for_duckdb(
-        path=path, file_format="csv", encoding="utf-8", delimiter=",", work_dir=tmp_path / "w"
-    )
-    assert target == path
+def test_utf8_multibyte_text_is_read_as_utf8(org, measures, tmp_path):
+    rows = [*_plain_rows(), row("TEST-N", site="Clínica Ñandú")]
+    extract = ingest(org, _write(tmp_path / "e.csv", rows))
 
-
-@pytest.mark.parametrize("rows_before", [0, 1, 7, 19])
-def test_a_windows_1252_byte_after_ascii_chunks_is_transcoded(tmp_path, small_chunks, rows_before):
-    # 0x93/0x94 are curly quotes in Windows-1252 and invalid as UTF-8.
-    content = HEADER + ASCII_ROW * rows_before + b"TEST-2,A1C,2025-Q1,0,\x93White\x94\n"
-    text = _prepared(tmp_path, content + ASCII_ROW * 3)
-    assert "\u201cWhite\u201d" in text and text.count("TEST-1") == rows_before + 3
-
-
-@pytest.mark.parametrize("offset", range(16))
-def test_a_multibyte_character_split_across_chunks_is_valid(tmp_path, small_chunks, offset):
-    # "Ñ" is two bytes: at some offsets it straddles a 16-byte chunk boundary, and the next
-    # chunk is plain ASCII.
-    content = HEADER + b"T" * offset + b"\xc3\x91andu\n" + ASCII_ROW * 4
-    path = tmp_path / "extract.csv"
-    path.write_bytes(content)
-    target, _ = sources.prepare_for_duckdb(
-        path=path, file_format="csv", encoding="utf-8", delimiter=",", work_dir=tmp_path / "w"
-    )
-    assert target == path
-
-
-@pytest.mark.parametrize("offset", range(16))
-def test_a_truncated_character_before_ascii_is_invalid(tmp_path, small_chunks, offset):
-    # The lead byte of a two-byte character followed by plain ASCII: not UTF-8.
-    content = HEADER + b"T" * offset + b"\xc3andu\n" + ASCII_ROW * 4
-    text = _prepared(tmp_path, content)
-    assert "\u00c3andu" in text  # read as Windows-1252
-
-
-def test_a_lead_byte_an_ascii_chunk_apart_from_its_continuation_is_invalid(tmp_path, small_chunks):
-    # Chunk 1 ends with a lead byte, chunk 2 is plain ASCII, chunk 3 starts with a
-    # continuation byte: joined without chunk 2 they would look like a valid "Ñ".
-    content = b"A" * 15 + b"\xc3" + b"B" * 16 + b"\x91,x\n"
-    text = _prepared(tmp_path, content)
-    assert text == "A" * 15 + "\u00c3" + "B" * 16 + "\u2018,x\n"
+    assert extract.status == Extract.Status.PROCESSED
+    # Not taken for Windows-1252 (that would read "ClÃ­nica Ã‘andÃº").
+    assert {group for (_, _, group) in counts(extract, "site")} == {"North", "Clínica Ñandú"}
