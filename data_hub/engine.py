@@ -638,7 +638,7 @@ def _rejects(con, spec: IngestSpec, result: IngestResult) -> None:
 
 
 def _validate_in_one_pass(con, spec: IngestSpec, result: IngestResult) -> bool:
-    """The common case: validate every row from the staged file without materializing it.
+    """The common case: every row validated from the staged file in one pass.
 
     One parallel pass over the staged file validates every row into table `checked`, and
     counts rejected and duplicate rows from it. When every row is accepted, `checked` becomes
@@ -850,6 +850,8 @@ def normalize(con) -> list[str]:
     return codes
 
 
+# The raw demographic columns' ENUM types; the value maps join on them (`map_values`).
+RAW_TYPES = {family: f"raw_{family}" for family in MAPPED_FAMILIES}
 # Each text column of the normalized rows as an ENUM over its few values (`_normalized_types`).
 _TYPES = {
     "measure": "norm_measure",
@@ -857,10 +859,8 @@ _TYPES = {
     "period_label": "norm_period_label",
     "site": "norm_site",
     "age_band": "norm_age_band",
-    **{family: f"raw_{family}" for family in MAPPED_FAMILIES},
+    **RAW_TYPES,
 }
-# The value maps join the raw demographic columns as these types (`map_values`).
-RAW_TYPES = {family: f"raw_{family}" for family in MAPPED_FAMILIES}
 
 
 def _typed(columns: str) -> str:
@@ -873,7 +873,7 @@ def _normalized_types(con, spec: IngestSpec, raw_values: dict[str, list[str]]) -
     joining and writing Parquet dictionaries then work on small integers, not text, and the
     file still holds the text."""
     for family, values in raw_values.items():
-        _enum_type(con, f"raw_{family}", values)
+        _enum_type(con, RAW_TYPES[family], values)
     _, _, derived = _needs_parts({f"{n}_{k}" for n, k in _screening(spec)})
     con.execute(
         "CREATE TYPE norm_measure AS ENUM (SELECT DISTINCT code FROM (SELECT code FROM "
