@@ -53,8 +53,8 @@ known (it could have been published). A relation is disclosed when its hidden re
 breaks the rule above. It works per connected
 component of hidden cells (components without hidden cells are skipped, identical components
 are solved once), answers single-relation components in closed form, and otherwise solves
-linear programs with HiGHS (``scipy.optimize.linprog``), accepting an integral optimum as the
-integer bound and falling back to ``scipy.optimize.milp`` only for fractional ones; every
+linear programs with HiGHS (``highspy``, the solver's own binding), accepting an integral
+optimum as the integer bound and solving an integer program only for fractional ones; every
 feasible integer point found is reused as a witness for the other checks.
 
 Known limit
@@ -71,16 +71,11 @@ import time
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
-from scipy.optimize import LinearConstraint, linprog, milp
 
 from .constants import DECLINED, UNKNOWN
 from .suppression import check_k
-
-try:  # the HiGHS binding SciPy ships (private: `_LinearProgram` falls back to linprog)
-    from scipy.optimize._highspy import _core as _hc
-except ImportError:  # pragma: no cover - other SciPy builds
-    _hc = None
 
 __all__ = [
     "Cell",
@@ -575,120 +570,95 @@ def _component(pub: _Pub, members: list, rels: list, hidden: set, k: int, cache:
 
 
 class _LinearProgram:
-    """min c.v subject to a_eq v = b_eq, a_ub v <= 0, v >= 0 (sparse matrices), built
-    once and re-solved for each objective (HiGHS keeps its basis: a warm start). Uses the
-    HiGHS binding that ships inside SciPy when it is there (about 50 times faster than a
-    `linprog` call per objective), else `scipy.optimize.linprog`."""
+    """min c.v subject to the equality rows (= b_eq), x <= n for each (x, n) pair, v >= 0,
+    built once and re-solved for each objective (HiGHS keeps its basis: a warm start).
 
-    def __init__(self, a_eq, b_eq, a_ub):
-        self.a_eq, self.b_eq, self.a_ub = a_eq, b_eq, a_ub
-        self.nv = a_eq.shape[1]
-        self.highs = None
-        if _hc is not None:
-            try:
-                self.highs = self._build()
-            except Exception:  # noqa: BLE001 - any binding mismatch: use linprog
-                self.highs = None
+    `eq_rows`: one tuple of (variable, coefficient) per row, no variable twice in a row.
+    The matrix goes to HiGHS column-wise, built with numpy (no sparse-matrix library)."""
 
-    def _build(self):
-        from scipy.sparse import vstack
-
-        matrix = vstack([self.a_eq, self.a_ub]).tocsc()
-        inf = _hc.kHighsInf
-        n_ub = self.a_ub.shape[0]
-        h = _hc._Highs()
+    def __init__(self, nv: int, eq_rows: Sequence[tuple], b_eq, pairs: Sequence[tuple]):
+        self.nv = nv
+        self.index = np.arange(nv, dtype=np.int32)
+        rows = [r for r, row in enumerate(eq_rows) for _ in row]
+        cols = [j for row in eq_rows for j, _ in row]
+        vals = [float(v) for row in eq_rows for _, v in row]
+        n_eq = len(eq_rows)
+        for i, (x, n) in enumerate(pairs):
+            rows += [n_eq + i, n_eq + i]
+            cols += [x, n]
+            vals += [1.0, -1.0]
+        r = np.asarray(rows, dtype=np.int32)
+        c = np.asarray(cols, dtype=np.int32)
+        order = np.lexsort((r, c))
+        start = np.zeros(nv + 1, dtype=np.int32)
+        np.cumsum(np.bincount(c, minlength=nv), out=start[1:])
+        inf = highspy.kHighsInf
+        b_eq = np.asarray(b_eq, dtype=float)
+        lp = highspy.HighsLp()
+        lp.num_col_ = nv
+        lp.num_row_ = n_eq + len(pairs)
+        lp.col_cost_ = np.zeros(nv)
+        lp.col_lower_ = np.zeros(nv)
+        lp.col_upper_ = np.full(nv, inf)
+        lp.row_lower_ = np.concatenate([b_eq, np.full(len(pairs), -inf)])
+        lp.row_upper_ = np.concatenate([b_eq, np.zeros(len(pairs))])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = start
+        lp.a_matrix_.index_ = r[order]
+        lp.a_matrix_.value_ = np.asarray(vals, dtype=float)[order]
+        lp.a_matrix_.num_col_ = nv
+        lp.a_matrix_.num_row_ = lp.num_row_
+        h = highspy.Highs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("presolve", "off")  # keep the basis between objectives
         h.setOptionValue("solver", "simplex")
         h.setOptionValue("simplex_strategy", 4)  # primal: fastest after an objective change
-        lp = _hc.HighsLp()
-        lp.num_col_ = self.nv
-        lp.num_row_ = matrix.shape[0]
-        lp.col_cost_ = np.zeros(self.nv)
-        lp.col_lower_ = np.zeros(self.nv)
-        lp.col_upper_ = np.full(self.nv, inf)
-        lp.row_lower_ = np.concatenate([self.b_eq, np.full(n_ub, -inf)])
-        lp.row_upper_ = np.concatenate([self.b_eq, np.zeros(n_ub)])
-        lp.a_matrix_.format_ = _hc.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = matrix.indptr
-        lp.a_matrix_.index_ = matrix.indices
-        lp.a_matrix_.value_ = matrix.data
-        lp.a_matrix_.num_col_ = self.nv
-        lp.a_matrix_.num_row_ = matrix.shape[0]
-        if h.passModel(lp) != _hc.HighsStatus.kOk:
+        if h.passModel(lp) != highspy.HighsStatus.kOk:
             raise RuntimeError("HiGHS rejected the model")
-        self.index = np.arange(self.nv, dtype=np.int32)
-        return h
+        self.highs = h
+        self.mip = None
 
     def solve(self, c) -> tuple[str, np.ndarray | None]:
-        if self.highs is not None:
-            h = self.highs
-            h.changeColsCost(self.nv, self.index, np.asarray(c, dtype=float))
-            h.run()
-            status = h.getModelStatus()
-            if status == _hc.HighsModelStatus.kOptimal:
-                return "optimal", np.asarray(h.getSolution().col_value, dtype=float)
-            if status in (
-                _hc.HighsModelStatus.kUnbounded,
-                _hc.HighsModelStatus.kUnboundedOrInfeasible,
-            ):
-                return "unbounded", None
-            return "infeasible", None
-        res = linprog(
-            c,
-            A_ub=self.a_ub if self.a_ub.shape[0] else None,
-            b_ub=np.zeros(self.a_ub.shape[0]) if self.a_ub.shape[0] else None,
-            A_eq=self.a_eq if self.a_eq.shape[0] else None,
-            b_eq=self.b_eq if self.a_eq.shape[0] else None,
-            bounds=(0, None),
-            method="highs",
-        )
-        if res.status == 0:
-            return "optimal", res.x
-        return ("unbounded", None) if res.status == 3 else ("infeasible", None)
+        h = self.highs
+        h.changeColsCost(self.nv, self.index, np.asarray(c, dtype=float))
+        h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return "optimal", np.asarray(h.getSolution().col_value, dtype=float)
+        if status in (
+            highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kUnboundedOrInfeasible,
+        ):
+            return "unbounded", None
+        return "infeasible", None
 
     def integer_optimum(self, c, target: float | None = None):
         """min c.v over integers: the point, or None when unbounded/failed.
 
         `target`: any integer point with c.v <= target will do (it settles the check that
-        asked), so the branch and bound stops at the first such incumbent (HiGHS's
-        `objective_target`) instead of proving the optimum; without one, or when no point
-        reaches it, the optimum. Every point returned is feasible: a witness either way."""
-        if self.highs is not None:
-            try:
-                return self._integer_highs(c, target)
-            except Exception:  # noqa: BLE001 - any binding mismatch: use milp
-                pass
-        constraints = []
-        if self.a_eq.shape[0]:
-            constraints.append(LinearConstraint(self.a_eq, self.b_eq, self.b_eq))
-        if self.a_ub.shape[0]:
-            constraints.append(LinearConstraint(self.a_ub, -np.inf, 0))
-        res = milp(c, constraints=constraints, integrality=np.ones(self.nv), bounds=(0, np.inf))
-        if res.status != 0 or res.x is None:
-            return None
-        return np.round(res.x)
+        asked), so the search stops at the first such incumbent instead of proving the
+        optimum; without one, or when no point reaches it, the optimum. Every point returned
+        is feasible: a witness either way.
 
-    def _integer_highs(self, c, target: float | None):
-        """The integer program on a second HiGHS model of the same rows (built once per
+        The integer program is a second HiGHS model of the same rows (built once per
         component). With a target, first a feasibility program (zero objective, the row
         c.v <= target added): the first integer point found ends it. Only when there is
         none (a disclosure: rare) is the optimum itself computed."""
-        if getattr(self, "mip", None) is None:
-            mip = _hc._Highs()
+        if self.mip is None:
+            mip = highspy.Highs()
             mip.setOptionValue("output_flag", False)
-            if mip.passModel(self.highs.getLp()) != _hc.HighsStatus.kOk:
+            if mip.passModel(self.highs.getLp()) != highspy.HighsStatus.kOk:
                 raise RuntimeError("HiGHS rejected the integer model")
-            integer = np.full(self.nv, _hc.HighsVarType.kInteger)
+            integer = np.full(self.nv, highspy.HighsVarType.kInteger)
             mip.changeColsIntegrality(self.nv, self.index, integer)
             self.mip = mip
         mip = self.mip
         c = np.asarray(c, dtype=float)
-        ok = (_hc.HighsModelStatus.kOptimal,)
+        ok = (highspy.HighsModelStatus.kOptimal,)
         if target is not None:
             nz = np.flatnonzero(c).astype(np.int32)
             rows = mip.getNumRow()
-            mip.addRow(-_hc.kHighsInf, float(target), len(nz), nz, c[nz])
+            mip.addRow(-highspy.kHighsInf, float(target), len(nz), nz, c[nz])
             mip.changeColsCost(self.nv, self.index, np.zeros(self.nv))
             try:
                 mip.run()
@@ -710,8 +680,6 @@ def _solve(members, var, truth, rows, rhs, k):
     disclosure out: some integer solution where it is not the true value (x, n - x), at
     k or above or 0 (a value inside 1..k-1), at 1 or above (a zero that would pin a rate).
     The true numbers are the first witness; grouped and per-quantity programs find more."""
-    from scipy.sparse import coo_matrix
-
     nv = len(truth)
     truth_arr = np.asarray(truth, dtype=float)
     # The quantities to check: member index, name, variable a minus variable b (or -1).
@@ -750,23 +718,13 @@ def _solve(members, var, truth, rows, rhs, k):
         np.add.at(c, ib[mask & has_b], -weight[has_b[mask]])
         return c
 
-    r_i, c_i, v_i = [], [], []
-    for r, row in enumerate(rows):
-        for j, v in row:
-            r_i.append(r), c_i.append(j), v_i.append(v)
-    a_eq = coo_matrix((v_i, (r_i, c_i)), shape=(len(rows), nv)).tocsr()
-    b_eq = np.asarray(rhs, dtype=float)
     pairs = [(var[(key, "x")], var[(key, "n")]) for key in members if (key, "x") in var]
-    u_r = np.repeat(np.arange(len(pairs)), 2)
-    u_c = np.asarray([j for pair in pairs for j in pair], dtype=np.intp)
-    u_v = np.tile([1.0, -1.0], len(pairs))
-    a_ub = coo_matrix((u_v, (u_r, u_c)), shape=(len(pairs), nv)).tocsr()
     programs = 0
     lp_cache: list = []
 
     def lp():
         if not lp_cache:
-            lp_cache.append(_LinearProgram(a_eq, b_eq, a_ub))
+            lp_cache.append(_LinearProgram(nv, rows, rhs, pairs))
         return lp_cache[0]
 
     def lp_point(c):

@@ -3,16 +3,13 @@ reaches the check's target settles it (a feasibility program stops at the first 
 no integer point reaches it, the true integer optimum is computed (it goes into a finding)."""
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from equity_stats.disclosure import _LinearProgram
 
 
 def _program():
     # 2 v0 + v1 = 5, v >= 0: the LP maximum of v0 is 2.5, the integer maximum 2 (v1 = 1).
-    a_eq = csr_matrix(np.array([[2.0, 1.0]]))
-    a_ub = csr_matrix((0, 2))
-    return _LinearProgram(a_eq, np.array([5.0]), a_ub)
+    return _LinearProgram(2, [((0, 2.0), (1, 1.0))], [5.0], [])
 
 
 def test_the_lp_optimum_is_fractional():
@@ -36,3 +33,12 @@ def test_without_a_point_at_the_target_the_integer_optimum_is_returned():
     again = program.integer_optimum(np.array([-1.0, 0.0]), target=-3.0)
     assert again[0] == 2 and again[1] == 1
     assert program.integer_optimum(np.array([-1.0, 0.0]))[0] == 2
+
+
+def test_each_pair_keeps_its_events_within_its_denominator():
+    # v1 = 3 (a denominator) and v0 <= v1 (its events), v2 free: v0 is at most 3, not more.
+    program = _LinearProgram(3, [((1, 1.0),)], [3.0], [(0, 1)])
+    status, point = program.solve(np.array([-1.0, 0.0, 0.0]))
+    assert status == "optimal" and point[0] == 3 and point[1] == 3
+    # Without an upper bound on v2, pushing it up is unbounded.
+    assert program.solve(np.array([0.0, 0.0, -1.0]))[0] == "unbounded"
