@@ -373,6 +373,8 @@ def whole_process(
             line += f", before {_describe(old[-1])}"
         print(f"{line}, load {_load()}")
     a, b = _best(ingest), _best(duck)
+    # The rows the job accepted (with --keep, the file's rows, whatever --rows says).
+    rows = a["rows_accepted"] or rows
     print(
         f"(a) manage.py ingest_extract --sync, whole process: {a['seconds']:.2f} s best of "
         f"{repeat}, peak RSS {a['peak_rss_mib']:.0f} MiB, {rows / a['seconds']:,.0f} rows/s "
