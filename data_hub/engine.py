@@ -876,20 +876,21 @@ def _normalized_types(con, spec: IngestSpec, raw_values: dict[str, list[str]]) -
         _enum_type(con, RAW_TYPES[family], values)
     _, _, derived = _needs_parts({f"{n}_{k}" for n, k in _screening(spec)})
     con.execute(
-        "CREATE TYPE norm_measure AS ENUM (SELECT DISTINCT code FROM (SELECT code FROM "
+        f"CREATE TYPE {_TYPES['measure']} AS ENUM (SELECT DISTINCT code FROM (SELECT code FROM "
         f"measure_map UNION ALL SELECT unnest({_text_list(derived)})) WHERE code IS NOT NULL)"
     )
     for column in ("granularity", "period_label"):
         con.execute(
-            f"CREATE TYPE norm_{column} AS ENUM (SELECT DISTINCT {column} FROM period_map "
+            f"CREATE TYPE {_TYPES[column]} AS ENUM (SELECT DISTINCT {column} FROM period_map "
             f"WHERE {column} IS NOT NULL)"
         )
     con.execute(
-        "CREATE TYPE norm_site AS ENUM (SELECT DISTINCT val FROM (SELECT val FROM parse_site "
-        f"UNION ALL SELECT '{UNKNOWN}') WHERE val IS NOT NULL)"
+        f"CREATE TYPE {_TYPES['site']} AS ENUM (SELECT DISTINCT val FROM (SELECT val "
+        f"FROM parse_site UNION ALL SELECT '{UNKNOWN}') WHERE val IS NOT NULL)"
     )
     bands = [_age_band_label(low, high) for low, high in AGE_BANDS]
-    con.execute(f"CREATE TYPE norm_age_band AS ENUM ({', '.join(map(_lit, [*bands, UNKNOWN]))})")
+    labels = ", ".join(_lit(label) for label in [*bands, UNKNOWN])
+    con.execute(f"CREATE TYPE {_TYPES['age_band']} AS ENUM ({labels})")
 
 
 def _text_list(values: list[str]) -> str:
