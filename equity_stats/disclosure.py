@@ -503,7 +503,7 @@ def _audit(pub: _Pub, hidden: set, k: int, cache: dict) -> AuditReport:
         if fast_key in cache:
             findings, programs = cache[fast_key], 0
         else:
-            findings, programs = _component(pub, members, rels, hidden, k, cache)
+            findings, programs = _component(pub, members, rels, hidden, k)
             cache[fast_key] = findings
         report.findings.extend(findings)
         report.programs_solved += programs
@@ -511,7 +511,7 @@ def _audit(pub: _Pub, hidden: set, k: int, cache: dict) -> AuditReport:
     return report
 
 
-def _component(pub: _Pub, members: list, rels: list, hidden: set, k: int, cache: dict):
+def _component(pub: _Pub, members: list, rels: list, hidden: set, k: int):
     """Findings for one component of hidden cells (and the programs solved)."""
     if len(rels) <= 1:
         # Closed form: with one relation, a hidden member ranges over 0..remainder (the
