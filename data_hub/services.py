@@ -1325,7 +1325,8 @@ def _store_results(
         _store_provenance(extract, hub, restratified=restratified)
         rows, patients = quality
         quality_store(extract=extract, rows=rows, patients=patients)
-    # Loaded here, not with the module: the web server and the worker start without pandas.
+    # Loaded here, not with the module: the web server and the worker start without pandas
+    # (the job has imported them in the background already: TAIL_MODULES names these).
     from . import disclosure
     from .results import publishing
 
