@@ -223,15 +223,16 @@ class _Pub:
         for c in self.cells.values():
             if c.series is not None and c.period is not None:
                 self.by_series.setdefault(c.series, {})[c.period] = c.key
+        # Each cell's previous and next period of its series, once (asked thousands of times).
+        self._neighbours: dict = {}
+        for periods in self.by_series.values():
+            ordered = [periods[p] for p in sorted(periods)]
+            for i, key in enumerate(ordered):
+                self._neighbours[key] = ordered[max(i - 1, 0) : i] + ordered[i + 1 : i + 2]
 
     def neighbours(self, key) -> list:
-        c = self.cells[key]
-        if c.series is None or c.period is None:
-            return []
-        periods = self.by_series[c.series]
-        ordered = sorted(periods)
-        i = ordered.index(c.period)
-        return [periods[ordered[j]] for j in (i - 1, i + 1) if 0 <= j < len(ordered)]
+        """The cells of the same series in the previous and the next period (if any)."""
+        return self._neighbours.get(key, [])
 
 
 def _sort_key(key):
