@@ -1,18 +1,21 @@
 """The ingest engine (DESIGN §4, §6): DuckDB, no Django.
 
-One run reads the UTF-8 delimited file once, staging the mapped columns as Parquet with every
-column as text, in file order (structural errors go to DuckDB's rejects table with their line).
-One scan of the staged file finds the distinct measures, periods, identifiers, birth dates and
-the values of the other low-cardinality columns: each is parsed once per distinct value
-(joined back as small tables; per row only joins and integer comparisons remain), and each
-identifier is pseudonymized once with the organization's key. One validation pass over the
-staged file materializes every row, its text columns as ENUM types over those distinct values,
-and shows whether every row is accepted (the common case; the social-needs flags are grouped
-and duplicates found from that table). Then that table is the normalized rows; only an extract
-with rejected rows materializes table `base` for the report with row numbers. Every dimension
-and intersection is computed from the normalized rows in one `GROUPING SETS` pass, value maps
-joined as small tables of integer codes, and the rows are written to Parquet once, alongside
-the Python that stores and protects the counts. No per-row Python loop.
+One run reads the UTF-8 delimited file once: a plain file (no double quote, every row as wide
+as the header, up to `IN_MEMORY_MAX_BYTES`) into memory with pyarrow's multithreaded reader,
+any other with DuckDB's, staging the mapped columns as Parquet with every column as text, in
+file order (structural errors go to DuckDB's rejects table with their line). Either way the
+rows read are the same text. One scan of the rows read finds the distinct measures, periods,
+identifiers, birth dates and the values of the other low-cardinality columns: each is parsed
+once per distinct value (joined back as small tables; per row only joins and integer
+comparisons remain), and each identifier is pseudonymized once with the organization's key.
+One validation pass over the rows read materializes every row, its text columns as ENUM types
+over those distinct values, and shows whether every row is accepted (the common case; the
+social-needs flags are grouped and duplicates found from that table). Then that table is the
+normalized rows; only an extract with rejected rows materializes table `base` for the report
+with row numbers. Every dimension and intersection is computed from the normalized rows in one
+`GROUPING SETS` pass, value maps joined as small tables of integer codes, and the rows are
+written to Parquet once, alongside the Python that stores and protects the counts. No per-row
+Python loop.
 
 Row numbers count the header as row 1, as a spreadsheet shows them.
 """
