@@ -8,6 +8,7 @@ yields the same rows. Progress is written outside that block so pages see it whi
 
 import contextlib
 import csv
+import gc
 import importlib
 import io
 import json
@@ -995,7 +996,8 @@ def extract_process(*, job_id: int, take_over: bool = False) -> None:
         extract = _extract_for(job)
         work = storage.work_dir(extract, job.pk)
         try:
-            _process(extract, job, work)
+            with _fewer_collections():
+                _process(extract, job, work)
         except OperationalError:
             raise  # transient: the task retries
         except (UnreadableFile, engine.IngestError) as error:
@@ -1164,6 +1166,29 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             _delete_raw(extract)
             extract.save(update_fields=["raw_deleted_at"])
     extracts_purge_raw(organization=organization)
+
+
+# A job's Python allocates about a million objects (cells, relations, frames, rows). With
+# the default thresholds a 2 M-row ingest process collected 747 times, four of them over
+# every object of the process (Django, pandas, all the modules): 0.41-0.48 s in all. With
+# the objects older than the job left out and fewer collections: 248 times, 0.18-0.21 s.
+GC_THRESHOLDS_IN_JOB = (20_000, 20, 20)
+
+
+@contextlib.contextmanager
+def _fewer_collections():
+    """Inside: what exists so far is frozen (never scanned) and the collector runs less often.
+    After: the thresholds are restored and what this froze is collectable again."""
+    previous = gc.get_threshold()
+    frozen_before = gc.get_freeze_count()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS_IN_JOB)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        if not frozen_before:  # never thaw what the process froze itself
+            gc.unfreeze()
 
 
 # What the job's end (disclosure control, publication) imports: pandas alone takes about
@@ -1440,7 +1465,7 @@ def extract_restratify_run(*, job_id: int, take_over: bool = False) -> None:
             finally:
                 con.close()
             job_progress(job_id=job.pk, phase="saving", percent=80)
-            with transaction.atomic():
+            with _fewer_collections(), transaction.atomic():
                 counts = _store_results(extract, strata, quality, hub, restratified=True)
                 Extract.objects.filter(pk=extract.pk).update(unmapped_values=strata.unmapped)
                 revision.bump(extract.organization_id)
