@@ -278,7 +278,7 @@ def _read_in_memory(con, spec: IngestSpec, used: list[int]) -> int | None:
                 strings_can_be_null=True,
             ),
         )
-    except (pa.ArrowInvalid, UnicodeDecodeError):
+    except pa.ArrowInvalid:  # a row of another width, a value that is not UTF-8
         return None
     rid = pa.array(np.arange(table.num_rows, dtype=np.int64))
     con.register(IN_MEMORY, table.append_column("rid", rid))
