@@ -1146,7 +1146,8 @@ def _process(extract: Extract, job: Job, work: Path) -> None:
             raw_types=engine.RAW_TYPES,
         )
         # The file is written while the counts are stored, protected and published.
-        writer = engine.ParquetWriter(con, storage.absolute(_parquet_relative(extract))).start()
+        writer = engine.ParquetWriter(con, storage.absolute(_parquet_relative(extract)))
+        writer.start(rows=result.rows_accepted)
         try:
             progress("saving", rows_done=result.rows_read, percent=80)
             counts = _store_processed(

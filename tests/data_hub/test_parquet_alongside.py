@@ -86,3 +86,24 @@ def test_a_failure_while_publishing_stops_the_write_and_stores_nothing(
     assert extract.status == Extract.Status.FAILED
     assert not extract.parquet_path
     assert not StratifiedCount.objects.filter(extract=extract).exists()
+
+
+@pytest.mark.parametrize(("threshold", "threads"), [(80, 1), (79, engine.THREADS)])
+def test_a_file_too_large_to_write_alongside_gets_every_thread(
+    org, measures, tmp_path, monkeypatch, threshold, threads
+):
+    # The 80 rows of the file: one DuckDB thread writes them alongside the Python up to the
+    # threshold; past it, every thread (the Python's time no longer covers the write).
+    monkeypatch.setattr(engine, "ALONGSIDE_ONE_THREAD_ROWS", threshold)
+    seen = []
+    original = engine.write_parquet
+
+    def recorded(con, parquet_path):
+        seen.append(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+        return original(con, parquet_path)
+
+    monkeypatch.setattr(engine, "write_parquet", recorded)
+    extract = ingest(org, write_csv(tmp_path / "e.csv", _rows(), headers=HEADERS))
+
+    assert extract.status == Extract.Status.PROCESSED
+    assert seen == [threads]
