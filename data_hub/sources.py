@@ -8,7 +8,6 @@ Nothing here reads a whole file into memory. Every failure a user can cause rais
 import codecs
 import csv
 import io
-import mmap
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -204,17 +203,14 @@ def _line_ends(path: Path, encoding: str) -> Iterator[int]:
             while chunk := handle.read(CHUNK):
                 yield chunk.count(newline)
         return
-    # Byte 10 is only ever a newline in UTF-8 and Windows-1252. numpy over a memory map:
-    # `bytes.count` over read chunks took 0.13-0.2 s for 193 MB, this 0.04 s.
-    if path.stat().st_size == 0:
-        return
-    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        view = np.frombuffer(data, dtype=np.uint8)
-        try:
-            for start in range(0, len(view), CHUNK):
-                yield int(np.count_nonzero(view[start : start + CHUNK] == NEWLINE))
-        finally:
-            del view  # the map closes only once nothing points into it
+    # Byte 10 is only ever a newline in UTF-8 and Windows-1252. numpy over one reused
+    # buffer: `bytes.count` took 0.13-0.2 s for 193 MB, this 0.06 s. Not a memory map: the
+    # pages of a mapped file count in the process's resident memory once read.
+    buffer = bytearray(CHUNK)
+    view = np.frombuffer(buffer, dtype=np.uint8)
+    with open(path, "rb", buffering=0) as handle:
+        while read := handle.readinto(buffer):
+            yield int(np.count_nonzero(view[:read] == NEWLINE))
 
 
 def _headers_and_preview(
