@@ -1363,11 +1363,16 @@ def quality_counts(con, *, source: str, codes: ValueCodes) -> tuple[list[tuple],
     record, not the measure. Returns rows (period_start, granularity, period_label, site,
     dimension, group, patients) and the number of distinct patients."""
     unknown, declined = codes.code(UNKNOWN), codes.code(DECLINED)
+    # Each code ranked so that one plain min() picks the best: a known category (the first
+    # by name: codes follow the labels' order) over Declined over Unknown. Two FILTERed
+    # aggregates per column cost 0.1 s more at 2 M rows.
+    ranked_declined, ranked_unknown = len(codes.labels), len(codes.labels) + 1
+    decoded = {ranked_declined: declined, ranked_unknown: unknown}
 
     def best(column: str) -> str:
         return (
-            f"coalesce(min({column}) FILTER (WHERE {column} NOT IN ({unknown}, {declined})), "
-            f"max({column}) FILTER (WHERE {column} = {declined}), {unknown}) AS {column}"
+            f"min(CASE WHEN {column} = {unknown} THEN {ranked_unknown} "
+            f"WHEN {column} = {declined} THEN {ranked_declined} ELSE {column} END) AS {column}"
         )
 
     mapped = codes.mapped_sql(
@@ -1379,14 +1384,16 @@ def quality_counts(con, *, source: str, codes: ValueCodes) -> tuple[list[tuple],
     bests = ", ".join(best(d) for d in QUALITY_DIMENSIONS)
     # One pass over the rows gives each patient's best per site; the best across sites is
     # the same rule applied to those (a known category anywhere wins, then Declined), so
-    # "All sites" reads the small per-site table, not the rows again.
+    # "All sites" reads the small per-site table (already ranked: a plain min), not the
+    # rows again.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE quality_patients AS
         SELECT pid, {keys}, site, {bests} FROM ({mapped}) GROUP BY pid, {keys}, site"""
     )
+    across_sites = ", ".join(f"min({d}) AS {d}" for d in QUALITY_DIMENSIONS)
     con.execute(
         f"""INSERT INTO quality_patients
-        SELECT pid, {keys}, NULL AS site, {bests} FROM quality_patients
+        SELECT pid, {keys}, NULL AS site, {across_sites} FROM quality_patients
         WHERE site IS NOT NULL GROUP BY pid, {keys}"""
     )
     parts = " UNION ALL ".join(
@@ -1396,7 +1403,15 @@ def quality_counts(con, *, source: str, codes: ValueCodes) -> tuple[list[tuple],
     )
     labels = codes.labels
     rows = [
-        (start, granularity, label, ALL_SITES if site is None else site, dim, labels[grp], n)
+        (
+            start,
+            granularity,
+            label,
+            ALL_SITES if site is None else site,
+            dim,
+            labels[decoded.get(grp, grp)],
+            n,
+        )
         for start, granularity, label, site, dim, grp, n in con.execute(parts).fetchall()
     ]
     rows.sort(key=lambda r: (r[0], r[1], r[3], r[4], r[5]))
