@@ -51,12 +51,13 @@ class ExtractDecisions:
         not know (it cannot happen for stored counts) falls back to the primary rule."""
         if counts.empty:
             return np.zeros(0, dtype=bool)
+        # Columns as lists: pandas 3 iterates its Arrow-backed text columns one scalar at a
+        # time (about 2 us each; itertuples took 0.07 s for 11,000 rows).
+        columns = ("measure_id", "period_start", "granularity", "dimension", "group")
         hidden = np.fromiter(
             (
                 self.result_hidden(*row)
-                for row in counts[
-                    ["measure_id", "period_start", "granularity", "dimension", "group"]
-                ].itertuples(index=False)
+                for row in zip(*(counts[c].tolist() for c in columns), strict=True)
             ),
             dtype=bool,
             count=len(counts),

@@ -928,9 +928,12 @@ def build_publication(counts, quality=None, *, distribution_periods=None) -> Pub
 
 
 def _quality(quality, cells, relations, quality_keys, group_keys, distribution_periods):
-    rows = quality[["period_start", "granularity", "site", "dimension", "group", "patients"]]
+    columns = ("period_start", "granularity", "site", "dimension", "group", "patients")
     per_row: dict = {}
-    for start, gran, site, dim, group, patients in rows.itertuples(index=False):
+    # Lists, not itertuples: pandas 3 iterates Arrow-backed text one scalar at a time.
+    for start, gran, site, dim, group, patients in zip(
+        *(quality[c].tolist() for c in columns), strict=True
+    ):
         category = group if group in (UNKNOWN, DECLINED) else "known"
         entry = per_row.setdefault((start, gran, site, dim), {"groups": {}})
         entry["groups"][group] = int(patients)

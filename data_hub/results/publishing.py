@@ -243,8 +243,9 @@ def compute(
     # row's name (pooled), else none; intersections name the first dimension's group.
     references = {}
     firsts = {}
+    keys = zip(*(frame[c].tolist() for c in TABLE_KEYS), strict=True)  # see result_mask
     for key, ref_group, is_ref in zip(
-        frame[list(TABLE_KEYS)].itertuples(index=False, name=None),
+        keys,
         frame["reference_group"].tolist(),
         frame["is_reference"].tolist(),
         strict=True,
