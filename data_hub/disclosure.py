@@ -29,6 +29,17 @@ logger = logging.getLogger(__name__)
 CACHE_SECONDS = 24 * 3600
 _FIELDS = ("measure_id", "period_start", "granularity", "dimension", "group", "numerator")
 _QUALITY_FIELDS = ("period_start", "granularity", "site", "dimension", "group", "patients")
+# The stored counts' fields, as the publication reads them (publishing.COUNT_FIELDS).
+COUNT_FIELDS = (
+    "measure_id",
+    "period_start",
+    "granularity",
+    "period_label",
+    "dimension",
+    "group",
+    "numerator",
+    "denominator",
+)
 
 
 @dataclass(frozen=True)
@@ -96,28 +107,59 @@ def _version(extract: Extract) -> str:
     return f"{data}-{snapshot.isoformat() if snapshot else 'none'}"
 
 
-def publication_frames(*, organization: Organization, extract: Extract):
-    """The extract's counts and quality counts as frames (two queries)."""
-    from data_hub.quality.models import QualityCount
+@dataclass(frozen=True)
+class StoredCounts:
+    """An extract's stored counts (columns COUNT_FIELDS) and quality counts (columns
+    _QUALITY_FIELDS) as frames: read from the database, or handed over by the job that has
+    just stored them."""
 
-    rows = list(
-        StratifiedCount.objects.filter(organization=organization, extract=extract)
-        .order_by()
-        .values_list(*_FIELDS, "denominator")
-    )
-    counts = pd.DataFrame.from_records(rows, columns=[*_FIELDS, "denominator"])
-    counts = counts.rename(columns={"measure_id": "measure"})
-    quality_rows = list(
-        QualityCount.objects.filter(organization=organization, extract=extract)
-        .order_by()
-        .values_list(*_QUALITY_FIELDS)
-    )
-    quality = pd.DataFrame.from_records(quality_rows, columns=list(_QUALITY_FIELDS))
-    return counts, quality
+    counts: pd.DataFrame
+    quality: pd.DataFrame
+
+    @classmethod
+    def of(cls, *, counts: list[tuple], quality: list[tuple]) -> StoredCounts:
+        return cls(
+            counts=pd.DataFrame.from_records(counts, columns=list(COUNT_FIELDS)),
+            quality=pd.DataFrame.from_records(quality, columns=list(_QUALITY_FIELDS)),
+        )
+
+    @classmethod
+    def read(cls, *, organization: Organization, extract: Extract) -> StoredCounts:
+        """Two queries."""
+        from data_hub.quality.models import QualityCount
+
+        return cls.of(
+            counts=list(
+                StratifiedCount.objects.filter(organization=organization, extract=extract)
+                .order_by()
+                .values_list(*COUNT_FIELDS)
+            ),
+            quality=list(
+                QualityCount.objects.filter(organization=organization, extract=extract)
+                .order_by()
+                .values_list(*_QUALITY_FIELDS)
+            ),
+        )
 
 
-def compute(*, organization: Organization, extract: Extract, k: int) -> ExtractDecisions:
-    counts, quality = publication_frames(organization=organization, extract=extract)
+def publication_frames(
+    *, organization: Organization, extract: Extract, stored: StoredCounts | None = None
+):
+    """The extract's counts (as `equity_stats.build_publication` takes them) and quality
+    counts as frames."""
+    stored = stored or StoredCounts.read(organization=organization, extract=extract)
+    counts = stored.counts[[*_FIELDS, "denominator"]].rename(columns={"measure_id": "measure"})
+    return counts, stored.quality
+
+
+def compute(
+    *,
+    organization: Organization,
+    extract: Extract,
+    k: int,
+    stored: StoredCounts | None = None,
+) -> ExtractDecisions:
+    counts, quality = publication_frames(organization=organization, extract=extract, stored=stored)
     publication = equity_stats.build_publication(counts, quality if len(quality) else None)
     decisions = equity_stats.protect_publication(publication.cells, publication.relations, k=k)
     if not decisions.report.passed:  # nothing left to hide: never publish a disclosure
@@ -136,23 +178,28 @@ def compute(*, organization: Organization, extract: Extract, k: int) -> ExtractD
 
 
 def decisions_for(
-    *, organization: Organization, extract: Extract, k: int | None = None
+    *,
+    organization: Organization,
+    extract: Extract,
+    k: int | None = None,
+    stored: StoredCounts | None = None,
 ) -> ExtractDecisions:
-    """The extract's decisions (cached; computed on a miss)."""
+    """The extract's decisions (cached; computed on a miss, from `stored` when given)."""
     k = effective_k(organization) if k is None else k
     key = f"disclosure:{equity_stats.METHOD_VERSION}:{extract.pk}:{k}:{_version(extract)}"
     found = cache.get(key)
     if found is None:
-        found = compute(organization=organization, extract=extract, k=k)
+        found = compute(organization=organization, extract=extract, k=k, stored=stored)
         cache.set(key, found, CACHE_SECONDS)
     return found
 
 
-def protect_extract(*, extract: Extract) -> dict | None:
+def protect_extract(*, extract: Extract, stored: StoredCounts | None = None) -> dict | None:
     """Decide and audit what the extract publishes (the worker, after its quality counts
-    are stored) and record the figures in its provenance. Returns the figures."""
+    are stored) and record the figures in its provenance. Returns the figures. `stored`:
+    the counts the job has just stored, else they are read."""
     organization = extract.organization
-    decisions = decisions_for(organization=organization, extract=extract)
+    decisions = decisions_for(organization=organization, extract=extract, stored=stored)
     ExtractProvenance.objects.filter(extract=extract).update(disclosure=decisions.figures)
     logger.info("disclosure: extract %s %s", extract.pk, decisions.figures)
     return decisions.figures

@@ -1347,24 +1347,28 @@ def _store_results(
     allow. Readers see the old publication or the new one, never a mix. Returns the number
     of stratified counts stored."""
     with timings.phase("job: store counts, provenance, audit"):
-        counts = _store_counts(extract, strata)
+        stored = _store_counts(extract, strata)
         _store_provenance(extract, hub, restratified=restratified)
         rows, patients = quality
-        quality_store(extract=extract, rows=rows, patients=patients)
+        quality_stored = quality_store(extract=extract, rows=rows, patients=patients)
     # Loaded here, not with the module: the web server and the worker start without pandas
     # (the job has imported them in the background already: TAIL_MODULES names these).
     from . import disclosure
     from .results import publishing
 
+    # What was just stored, handed over as frames rather than read back (twice) from the
+    # database: the same rows, as the tests check.
+    frames = disclosure.StoredCounts.of(counts=[row[2:] for row in stored], quality=quality_stored)
     with timings.phase("job: disclosure control (decide + audit)"):
-        disclosure.protect_extract(extract=extract)
+        disclosure.protect_extract(extract=extract, stored=frames)
     with timings.phase("job: publish results"):
-        publishing.publish_extract(extract=extract)
-    return counts
+        publishing.publish_extract(extract=extract, counts=frames.counts)
+    return len(stored)
 
 
-def _store_counts(extract: Extract, strata: engine.Strata) -> int:
-    """Delete-then-insert the extract's counts (inside the caller's transaction).
+def _store_counts(extract: Extract, strata: engine.Strata) -> list[tuple]:
+    """Delete-then-insert the extract's counts (inside the caller's transaction); returns
+    the rows stored (COUNT_COLUMNS).
 
     One bulk write: COPY on PostgreSQL, executemany on SQLite (bulk_create's per-object SQL
     compiling costs more than the whole DuckDB scan at 10,000 cells, and DESIGN §6 holds ingest
@@ -1417,7 +1421,7 @@ def _store_counts(extract: Extract, strata: engine.Strata) -> int:
                     f"INSERT INTO {table} ({columns}) VALUES {values}",
                     [value for row in batch for value in row],
                 )
-    return len(rows)
+    return rows
 
 
 def _store_provenance(extract: Extract, hub: HubSettings, *, restratified: bool) -> None:

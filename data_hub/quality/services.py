@@ -18,35 +18,34 @@ from .models import QualityCount, QualitySnapshot
 BULK_BATCH = 2000
 
 
-def quality_store(*, extract: Extract, rows: list[tuple], patients: int) -> int:
+def quality_store(*, extract: Extract, rows: list[tuple], patients: int) -> list[tuple]:
     """Replace an extract's quality counts (delete-then-insert, atomic). `rows`:
     (period_start, granularity, period_label, site, dimension, group, patients). Returns
-    the number of rows stored."""
+    the rows stored, as stored: (period_start, granularity, site, dimension, group,
+    patients)."""
     organization = extract.organization
     version = (
         ExtractProvenance.objects.filter(extract=extract)
         .values_list("value_map_version", flat=True)
         .first()
     )
+    stored = [
+        QualityCount(
+            organization=organization,
+            extract=extract,
+            period_start=start,
+            granularity=granularity,
+            period_label=label,
+            site=site[:250],
+            dimension=dimension,
+            group=group[:250],
+            patients=count,
+        )
+        for start, granularity, label, site, dimension, group, count in rows
+    ]
     with transaction.atomic():
         QualityCount.objects.filter(extract=extract).delete()
-        QualityCount.objects.bulk_create(
-            [
-                QualityCount(
-                    organization=organization,
-                    extract=extract,
-                    period_start=start,
-                    granularity=granularity,
-                    period_label=label,
-                    site=site[:250],
-                    dimension=dimension,
-                    group=group[:250],
-                    patients=count,
-                )
-                for start, granularity, label, site, dimension, group, count in rows
-            ],
-            batch_size=BULK_BATCH,
-        )
+        QualityCount.objects.bulk_create(stored, batch_size=BULK_BATCH)
         QualitySnapshot.objects.update_or_create(
             extract=extract,
             defaults={
@@ -56,4 +55,6 @@ def quality_store(*, extract: Extract, rows: list[tuple], patients: int) -> int:
                 "computed_at": timezone.now(),
             },
         )
-    return len(rows)
+    return [
+        (q.period_start, q.granularity, q.site, q.dimension, q.group, q.patients) for q in stored
+    ]

@@ -45,16 +45,7 @@ from equity_portal.core.models import Organization
 logger = logging.getLogger(__name__)
 
 TABLE_KEYS = ("measure_id", "period_start", "granularity", "dimension")
-COUNT_FIELDS = (
-    "measure_id",
-    "period_start",
-    "granularity",
-    "period_label",
-    "dimension",
-    "group",
-    "numerator",
-    "denominator",
-)
+COUNT_FIELDS = disclosure.COUNT_FIELDS
 DIMENSION_ORDER = (
     "race_ethnicity",
     "race",
@@ -446,13 +437,15 @@ def _latest_periods(frame: pd.DataFrame) -> set[tuple]:
     return {(m, p) for m, p in latest.items()}
 
 
-def publish_extract(*, extract: Extract) -> Publication:
+def publish_extract(*, extract: Extract, counts: pd.DataFrame | None = None) -> Publication:
     """Compute and store the extract's published results, replacing any earlier ones
-    (idempotent; inside one transaction, so readers see the old or the new set)."""
+    (idempotent; inside one transaction, so readers see the old or the new set). `counts`:
+    the counts frame (COUNT_FIELDS) the job has just stored, else it is read."""
     organization = extract.organization
     k = effective_k(organization)
     measures = {m.pk: m for m in Measure.objects.filter(organization=organization)}
-    counts = counts_frame(organization=organization, extract=extract)
+    if counts is None:
+        counts = counts_frame(organization=organization, extract=extract)
     # The overall row ("All patients") is a table of one: published, never compared.
     suppressed = _decide_suppression(counts, k=k, organization=organization, extract=extract)
     frame, summary = compute(counts, measures=measures, k=k, suppressed=suppressed)
