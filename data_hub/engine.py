@@ -279,14 +279,14 @@ def _pyarrow_options(spec: IngestSpec, used: list[int], *, skip_rows: int, coded
     names = [f"c{i}" for i in range(len(spec.headers))]
     resolved = resolve_columns(spec.config, spec.headers)
     per_patient = {f"c{resolved[t]}" for t in _PER_PATIENT if t in resolved} if coded else names
-    coded = pa.dictionary(pa.int32(), pa.string())
+    dictionary = pa.dictionary(pa.int32(), pa.string())
     return (
         pa_csv.ReadOptions(column_names=names, skip_rows=skip_rows),
         # A row of another width is an error here (DuckDB's reader reports it with its
         # line); a blank line is skipped, as DuckDB's reader skips it.
         pa_csv.ParseOptions(delimiter=spec.delimiter, quote_char=False),
         pa_csv.ConvertOptions(
-            column_types={n: pa.string() if n in per_patient else coded for n in names},
+            column_types={n: pa.string() if n in per_patient else dictionary for n in names},
             include_columns=[f"c{i}" for i in used],
             null_values=[""],  # as DuckDB reads an empty field: NULL, nothing else
             strings_can_be_null=True,
@@ -362,13 +362,15 @@ def _stage_plain(con, spec: IngestSpec, used: list[int], staged: Path) -> bool:
                 spec.progress("reading", percent=5 + 20 * done // size)
             if writing is not None:
                 writing.result()
-        except (pa.ArrowInvalid, _NotPlain):  # e.g. a row of another width, or not UTF-8
+        except BaseException as error:
             if writing is not None:
                 writing.exception()  # wait for it: the file is closed and removed next
             if writer is not None:
                 writer.close()
             staged.unlink(missing_ok=True)
-            return False
+            if isinstance(error, (pa.ArrowInvalid, _NotPlain)):  # e.g. a row of another
+                return False  # width, or text that is not UTF-8: DuckDB's reader reads it
+            raise
     if writer is None:  # a header and blank lines only: no block held a row
         return False
     writer.close()
@@ -400,9 +402,9 @@ def load(con, spec: IngestSpec) -> int:
     """Read the file once. A file `_read_in_memory` takes stays in memory; any other is
     staged, its mapped columns (c<i>, all text) as Parquet in file order, by pyarrow in
     blocks (`_stage_plain`) or by DuckDB (a plain parallel `COPY` of the scan keeps
-    insertion order), so `file_row_number` is the data row. Every
-    later pass scans this file: compressed, dictionary-encoded columns scan faster than an
-    in-memory table of text and keep memory flat at 10 M rows (a table would spill).
+    insertion order), so `file_row_number` is the data row. Every later pass scans this
+    file: compressed, dictionary-encoded columns scan faster than an in-memory table of text
+    and keep memory flat at 10 M rows (a table would spill).
     Returns data rows read, including rows DuckDB rejected as structurally broken."""
     staged = spec.work_dir / "source.parquet"
     used = sorted(set(resolve_columns(spec.config, spec.headers).values())) or [0]

@@ -289,3 +289,20 @@ def test_a_value_that_is_not_utf8_in_a_later_block_falls_back_too(
         )
     )
     assert sites == {"North", "Niño clinic"}
+
+
+def test_a_write_that_fails_while_staging_fails_the_job(
+    org, measures, tmp_path, readers, monkeypatch
+):
+    class DiskFull(engine.pa_pq.ParquetWriter):
+        def write_table(self, *args, **kwargs):
+            raise OSError("No space left on device")
+
+    monkeypatch.setattr(engine.pa_pq, "ParquetWriter", DiskFull)
+    monkeypatch.setattr(engine, "IN_MEMORY_MAX_BYTES", 0)
+    extract = ingest(org, write_csv(tmp_path / "plain.csv", _rows()))
+
+    # Not taken for a file pyarrow cannot read: the job fails, nothing is stored.
+    assert readers == []
+    assert extract.status == Extract.Status.FAILED
+    assert not StratifiedCount.objects.filter(extract=extract).exists()
