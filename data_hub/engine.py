@@ -23,6 +23,7 @@ large to be written in that time). No per-row Python loop.
 Row numbers count the header as row 1, as a spreadsheet shows them.
 """
 
+import mmap
 import re
 import threading
 import time
@@ -255,21 +256,23 @@ def _plain(spec: IngestSpec, *, max_bytes: int | None) -> bool:
     """A file pyarrow reads as DuckDB would: no double quote anywhere (so a newline always
     ends a row), a one-character delimiter, a header line that is not blank, and at most
     `max_bytes` (None: any size). UTF-8 and the width of every row are pyarrow's own checks
-    (`pa.ArrowInvalid`). Read in chunks, not mapped: a mapped file counts in the job's
-    resident memory once its pages are read."""
+    (`pa.ArrowInvalid`)."""
     size = spec.csv_path.stat().st_size
     if size == 0 or (max_bytes is not None and size > max_bytes):
         return False
     if len(spec.delimiter) != 1 or len(spec.headers) < 2:
         return False
     with spec.csv_path.open("rb", buffering=0) as handle:
-        chunk = handle.read(SCAN_CHUNK_BYTES)
-        if not chunk.split(b"\n", 1)[0].strip():
+        if not handle.readline().strip():
             return False
-        while chunk:
-            if b'"' in chunk:
-                return False
-            chunk = handle.read(SCAN_CHUNK_BYTES)
+        # Searched in place, one mapped window at a time: reading the file into chunks took
+        # 0.16-0.25 s for 193 MB in the job's process, mapped 0.04 s; a window is unmapped
+        # before the next, so the job's resident memory never holds more than one.
+        for offset in range(0, size, SCAN_WINDOW_BYTES):
+            length = min(SCAN_WINDOW_BYTES, size - offset)
+            with mmap.mmap(handle.fileno(), length, offset=offset, access=mmap.ACCESS_READ) as w:
+                if w.find(b'"') != -1:
+                    return False
     return True
 
 
@@ -316,7 +319,7 @@ def _read_in_memory(con, spec: IngestSpec, used: list[int]) -> int | None:
 # A plain file too large for memory is parsed in blocks of about this size, each cut at a
 # line end (without quotes a newline always ends a row), and staged block after block.
 STAGE_BLOCK_BYTES = 64 * 1024 * 1024
-SCAN_CHUNK_BYTES = 8 * 1024 * 1024
+SCAN_WINDOW_BYTES = 64 * 1024 * 1024  # a multiple of mmap.ALLOCATIONGRANULARITY
 STAGE_ROW_GROUP = 122_880  # DuckDB's own row group size
 # Text columns, not dictionary-typed ones (the writer still dictionary-encodes the pages):
 # DuckDB scanned a file written from dictionary-typed columns 4 to 6 times slower.

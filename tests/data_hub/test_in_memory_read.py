@@ -306,3 +306,19 @@ def test_a_write_that_fails_while_staging_fails_the_job(
     assert readers == []
     assert extract.status == Extract.Status.FAILED
     assert not StratifiedCount.objects.filter(extract=extract).exists()
+
+
+def test_a_quote_in_a_later_window_of_the_file_is_found(
+    org, measures, tmp_path, readers, monkeypatch
+):
+    import mmap
+
+    monkeypatch.setattr(engine, "SCAN_WINDOW_BYTES", mmap.ALLOCATIONGRANULARITY)
+    rows = _rows(400)
+    rows[-1] = row("TEST-LAST", site='"North"')  # past the first windows of the file
+    path = write_csv(tmp_path / "late-quote.csv", rows)
+    assert path.stat().st_size > 3 * mmap.ALLOCATIONGRANULARITY
+    extract = ingest(org, path)
+
+    assert readers == ["duckdb"]
+    assert (extract.status, extract.rows_read) == (Extract.Status.PROCESSED, 400)

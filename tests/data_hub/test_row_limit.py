@@ -2,6 +2,7 @@
 rows) and refuses a file past the limit with one message, in every encoding it reads."""
 
 import dataclasses
+import mmap
 
 import pytest
 
@@ -36,20 +37,21 @@ def test_one_row_past_the_limit_is_refused(tmp_path, encoding):
 
 
 def test_every_chunk_is_counted(tmp_path, monkeypatch):
-    # Line ends in the second and third chunks count as much as those in the first.
-    monkeypatch.setattr(sources, "CHUNK", 16)
+    # Line ends in the second and third windows count as much as those in the first.
+    monkeypatch.setattr(sources, "WINDOW", mmap.ALLOCATIONGRANULARITY)
     path = tmp_path / "extract.csv"
-    path.write_text(_rows(4), encoding="utf-8")
+    path.write_text(_rows(4 * mmap.ALLOCATIONGRANULARITY // 16), encoding="utf-8")
 
-    assert sum(sources._line_ends(path, "utf-8")) == 5
+    assert len(list(sources._line_ends(path, "utf-8"))) > 3
+    assert sum(sources._line_ends(path, "utf-8")) == 4 * mmap.ALLOCATIONGRANULARITY // 16 + 1
     with pytest.raises(UnreadableFile, match="more than 3 rows"):
         sources._count_rows(path, "utf-8", LIMIT)
 
 
 def test_the_count_stops_at_the_first_chunk_past_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(sources, "CHUNK", 16)
+    monkeypatch.setattr(sources, "WINDOW", mmap.ALLOCATIONGRANULARITY)
     path = tmp_path / "extract.csv"
-    path.write_text(_rows(400), encoding="utf-8")
+    path.write_text(_rows(40 * mmap.ALLOCATIONGRANULARITY // 16), encoding="utf-8")
     chunks = []
     original = sources._line_ends
 
@@ -62,4 +64,4 @@ def test_the_count_stops_at_the_first_chunk_past_the_limit(tmp_path, monkeypatch
     with pytest.raises(UnreadableFile):
         sources._count_rows(path, "utf-8", LIMIT)
 
-    assert sum(chunks) <= 5 + 16  # not the 401 lines of the whole file
+    assert len(chunks) == 1  # not the 40 windows of the whole file
