@@ -37,7 +37,6 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-import pyarrow.parquet as pa_pq
 
 from equity_portal.core.pseudonymize import pseudonymize_many
 
@@ -390,6 +389,10 @@ def _stage_block(pool, writer, writing, block: memoryview, staged: Path, read, p
     if writing is not None:
         writing.result()
     if writer is None:
+        # Imported here: only a file too large for memory needs it, and every process that
+        # loads the engine would pay its 0.02 s at start.
+        import pyarrow.parquet as pa_pq
+
         writer = pa_pq.ParquetWriter(staged, table.schema, **STAGE_PARQUET)
     return writer, pool.submit(writer.write_table, table, row_group_size=STAGE_ROW_GROUP)
 

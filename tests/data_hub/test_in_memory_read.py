@@ -294,11 +294,13 @@ def test_a_value_that_is_not_utf8_in_a_later_block_falls_back_too(
 def test_a_write_that_fails_while_staging_fails_the_job(
     org, measures, tmp_path, readers, monkeypatch
 ):
-    class DiskFull(engine.pa_pq.ParquetWriter):
+    import pyarrow.parquet
+
+    class DiskFull(pyarrow.parquet.ParquetWriter):
         def write_table(self, *args, **kwargs):
             raise OSError("No space left on device")
 
-    monkeypatch.setattr(engine.pa_pq, "ParquetWriter", DiskFull)
+    monkeypatch.setattr(pyarrow.parquet, "ParquetWriter", DiskFull)
     monkeypatch.setattr(engine, "IN_MEMORY_MAX_BYTES", 0)
     extract = ingest(org, write_csv(tmp_path / "plain.csv", _rows()))
 

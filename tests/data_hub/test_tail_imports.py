@@ -61,3 +61,15 @@ def test_a_module_that_fails_to_import_fails_where_the_job_imports_it(tmp_path, 
     assert "tail_module_that_fails" not in sys.modules
     with pytest.raises(RuntimeError, match="broken"):
         importlib.import_module("tail_module_that_fails")
+
+
+def test_a_fresh_process_starts_without_the_parquet_writer():
+    # Only a file too large for memory is staged by pyarrow's Parquet writer (0.02 s of
+    # imports); the engine imports it then, not every process at start.
+    found = _fresh_process(
+        """
+        from data_hub import engine
+        print(json.dumps({"loaded": "pyarrow.parquet" in sys.modules}))
+        """
+    )
+    assert found["loaded"] is False
