@@ -23,7 +23,6 @@ large to be written in that time). No per-row Python loop.
 Row numbers count the header as row 1, as a spreadsheet shows them.
 """
 
-import mmap
 import re
 import threading
 import time
@@ -43,6 +42,7 @@ from equity_portal.core.pseudonymize import pseudonymize_many
 from . import timings
 from .defaults import ALL_SITES, DECLINED, HISPANIC, QUALITY_DIMENSIONS, UNKNOWN, normalize_key
 from .mapping import MEASURE_COLUMN_PREFIX, SOCIAL_NEEDS, WIDE, resolve_columns
+from .sources import mapped_windows
 
 ENGINE_VERSION = "ingest-1"
 MEMORY_LIMIT = "512MB"
@@ -264,15 +264,7 @@ def _plain(spec: IngestSpec, *, max_bytes: int | None) -> bool:
     with spec.csv_path.open("rb", buffering=0) as handle:
         if not handle.readline().strip():
             return False
-        # Searched in place, one mapped window at a time: reading the file into chunks took
-        # 0.16-0.25 s for 193 MB in the job's process, mapped 0.04 s; a window is unmapped
-        # before the next, so the job's resident memory never holds more than one.
-        for offset in range(0, size, SCAN_WINDOW_BYTES):
-            length = min(SCAN_WINDOW_BYTES, size - offset)
-            with mmap.mmap(handle.fileno(), length, offset=offset, access=mmap.ACCESS_READ) as w:
-                if w.find(b'"') != -1:
-                    return False
-    return True
+    return not any(window.find(b'"') != -1 for window in mapped_windows(spec.csv_path))
 
 
 def _pyarrow_options(spec: IngestSpec, used: list[int], *, skip_rows: int, coded: bool):
@@ -318,7 +310,6 @@ def _read_in_memory(con, spec: IngestSpec, used: list[int]) -> int | None:
 # A plain file too large for memory is parsed in blocks of about this size, each cut at a
 # line end (without quotes a newline always ends a row), and staged block after block.
 STAGE_BLOCK_BYTES = 64 * 1024 * 1024
-SCAN_WINDOW_BYTES = 64 * 1024 * 1024  # a multiple of mmap.ALLOCATIONGRANULARITY
 STAGE_ROW_GROUP = 122_880  # DuckDB's own row group size
 # Text columns, not dictionary-typed ones (the writer still dictionary-encodes the pages):
 # DuckDB scanned a file written from dictionary-typed columns 4 to 6 times slower.

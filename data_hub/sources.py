@@ -205,19 +205,28 @@ def _line_ends(path: Path, encoding: str) -> Iterator[int]:
             while chunk := handle.read(CHUNK):
                 yield chunk.count(newline)
         return
-    # Byte 10 is only ever a newline in UTF-8 and Windows-1252. numpy over one mapped window
-    # at a time: `bytes.count` over read chunks took 0.13-0.2 s for 193 MB, this 0.04 s; a
-    # window is unmapped before the next, so resident memory never holds more than one.
+    # Byte 10 is only ever a newline in UTF-8 and Windows-1252. numpy over the mapped file:
+    # `bytes.count` over read chunks took 0.13-0.2 s for 193 MB, this 0.04 s.
+    for window in mapped_windows(path):
+        view = np.frombuffer(window, dtype=np.uint8)
+        try:
+            yield int(np.count_nonzero(view == NEWLINE))
+        finally:
+            del view  # the window closes only once nothing points into it
+
+
+def mapped_windows(path: Path) -> Iterator[mmap.mmap]:
+    """The file as read-only maps of at most `WINDOW` bytes, in order. Each is unmapped
+    before the next is mapped: the pages of a mapped file count in the process's resident
+    memory once read, so a whole 968 MB file mapped would raise the job's peak by as much,
+    one window by at most 64 MiB. Searching a map is far cheaper than reading the file into
+    chunks (0.04 s against 0.16-0.25 s for 193 MB in the ingest job's process)."""
     size = path.stat().st_size
     with open(path, "rb") as handle:
         for offset in range(0, size, WINDOW):
             length = min(WINDOW, size - offset)
             with mmap.mmap(handle.fileno(), length, offset=offset, access=mmap.ACCESS_READ) as w:
-                view = np.frombuffer(w, dtype=np.uint8)
-                try:
-                    yield int(np.count_nonzero(view == NEWLINE))
-                finally:
-                    del view  # the window closes only once nothing points into it
+                yield w
 
 
 def _headers_and_preview(

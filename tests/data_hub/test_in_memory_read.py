@@ -315,7 +315,9 @@ def test_a_quote_in_a_later_window_of_the_file_is_found(
 ):
     import mmap
 
-    monkeypatch.setattr(engine, "SCAN_WINDOW_BYTES", mmap.ALLOCATIONGRANULARITY)
+    from data_hub import sources
+
+    monkeypatch.setattr(sources, "WINDOW", mmap.ALLOCATIONGRANULARITY)
     rows = _rows(400)
     rows[-1] = row("TEST-LAST", site='"North"')  # past the first windows of the file
     path = write_csv(tmp_path / "late-quote.csv", rows)
