@@ -21,7 +21,7 @@ import pandas as pd
 from django.core.cache import cache
 
 import equity_stats
-from data_hub.models import Extract, ExtractProvenance, StratifiedCount
+from data_hub.models import COUNT_FIELDS, Extract, ExtractProvenance, StratifiedCount
 from data_hub.provenance import effective_k
 from equity_portal.core.models import Organization
 
@@ -29,17 +29,6 @@ logger = logging.getLogger(__name__)
 CACHE_SECONDS = 24 * 3600
 _FIELDS = ("measure_id", "period_start", "granularity", "dimension", "group", "numerator")
 _QUALITY_FIELDS = ("period_start", "granularity", "site", "dimension", "group", "patients")
-# The stored counts' fields, as the publication reads them (publishing.COUNT_FIELDS).
-COUNT_FIELDS = (
-    "measure_id",
-    "period_start",
-    "granularity",
-    "period_label",
-    "dimension",
-    "group",
-    "numerator",
-    "denominator",
-)
 
 
 @dataclass(frozen=True)

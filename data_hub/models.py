@@ -350,6 +350,20 @@ class StratifiedCount(models.Model):
 # read API (data_hub.api). A suppressed row stores no number at all (a database constraint).
 
 
+# A stored count as the job writes it and disclosure control and publication read it (the
+# organization and extract aside): one definition, so that rows written and frames read line up.
+COUNT_FIELDS = (
+    "measure_id",
+    "period_start",
+    "granularity",
+    "period_label",
+    "dimension",
+    "group",
+    "numerator",
+    "denominator",
+)
+
+
 class Publication(models.Model):
     """That an extract's results are published, and with what: method version, value-map
     version, the organization's k and each measure's direction and reference setting."""

@@ -46,6 +46,7 @@ from equity_portal.core.pseudonymize import organization_key
 from . import engine, mapping, selectors, storage, timings
 from .defaults import default_value_maps, normalize_key
 from .models import (
+    COUNT_FIELDS,
     DEFAULT_INTERSECTIONS,
     DIMENSIONS,
     INTERSECTION_SEPARATOR,
@@ -1293,18 +1294,7 @@ def _ensure_social_need_measures(organization: Organization, codes: list[str]) -
         )
 
 
-COUNT_COLUMNS = (
-    "organization_id",
-    "extract_id",
-    "measure_id",
-    "period_start",
-    "granularity",
-    "period_label",
-    "dimension",
-    "group",
-    "numerator",
-    "denominator",
-)
+COUNT_COLUMNS = ("organization_id", "extract_id", *COUNT_FIELDS)
 
 
 def _aggregate(
@@ -1358,7 +1348,10 @@ def _store_results(
 
     # What was just stored, handed over as frames rather than read back (twice) from the
     # database: the same rows, as the tests check.
-    frames = disclosure.StoredCounts.of(counts=[row[2:] for row in stored], quality=quality_stored)
+    frames = disclosure.StoredCounts.of(
+        counts=[row[2:] for row in stored],  # COUNT_COLUMNS without the two ids: COUNT_FIELDS
+        quality=quality_stored,
+    )
     with timings.phase("job: disclosure control (decide + audit)"):
         disclosure.protect_extract(extract=extract, stored=frames)
     with timings.phase("job: publish results"):

@@ -29,6 +29,7 @@ from django_scopes import scope
 import equity_stats
 from data_hub import disclosure
 from data_hub.models import (
+    COUNT_FIELDS,
     INTERSECTION_SEPARATOR,
     Extract,
     ExtractProvenance,
@@ -45,7 +46,6 @@ from equity_portal.core.models import Organization
 logger = logging.getLogger(__name__)
 
 TABLE_KEYS = ("measure_id", "period_start", "granularity", "dimension")
-COUNT_FIELDS = disclosure.COUNT_FIELDS
 DIMENSION_ORDER = (
     "race_ethnicity",
     "race",
