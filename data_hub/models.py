@@ -344,12 +344,6 @@ class StratifiedCount(models.Model):
         return f"{self.measure_id} {self.period_label} {self.dimension}={self.group}"
 
 
-# ------------------------------------------------------------------------------ published results
-# Computed once per extract by data_hub.results.publishing (after processing, re-stratification
-# or a change of a setting that changes results) and read by every page, export, chart and the
-# read API (data_hub.api). A suppressed row stores no number at all (a database constraint).
-
-
 # A stored count as the job writes it and disclosure control and publication read it (the
 # organization and extract aside): one definition, so that rows written and frames read line up.
 COUNT_FIELDS = (
@@ -362,6 +356,12 @@ COUNT_FIELDS = (
     "numerator",
     "denominator",
 )
+
+
+# ------------------------------------------------------------------------------ published results
+# Computed once per extract by data_hub.results.publishing (after processing, re-stratification
+# or a change of a setting that changes results) and read by every page, export, chart and the
+# read API (data_hub.api). A suppressed row stores no number at all (a database constraint).
 
 
 class Publication(models.Model):
